@@ -1,0 +1,1 @@
+"""What the bot does, with no Telegram framework in sight."""

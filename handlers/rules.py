@@ -1,0 +1,96 @@
+"""How the centre runs its service: the part of the settings that handlers read.
+
+bot.settings.Settings extends this with what only the runtime needs (token, database...).
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class Rules(BaseModel):
+    staff_chat_id: int | None = None
+    supervisor_chat_id: int | None = None
+    timezone: str = "Asia/Shanghai"
+    centre_name: str = "社区服务中心"
+
+    # residents
+    show_staff_names: bool = False
+    attach_window_minutes: int = Field(default=10, ge=0)
+    flood_max_tickets: int = Field(default=5, ge=1)
+    flood_ticket_window_minutes: int = Field(default=10, ge=1)
+    flood_max_messages: int = Field(default=20, ge=1)
+    flood_message_window_seconds: int = Field(default=60, ge=1)
+    staff_cache_minutes: int = Field(default=10, ge=0)
+
+    # satisfaction polls and overdue tickets
+    poll_reminder_hours: float = Field(default=24, gt=0)
+    poll_close_hours: float = Field(default=72, gt=0)
+    reopen_days: float = Field(default=7, gt=0)
+    working_hours: str = "08:30-17:30"
+    working_days: str = "1-6"
+    weekly_summary: str = "mon 09:00"
+
+    # volunteers
+    shift_reminders: str = "24h,1h"
+    checkin_window_minutes: int = Field(default=60, ge=0)
+    points_per_hour: float = Field(default=1.0, ge=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_working_hours(value)
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_working_days(value)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def attach_window(self) -> timedelta:
+        return timedelta(minutes=self.attach_window_minutes)
+
+
+def parse_working_hours(value: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError as exc:
+        raise ValueError(f"expected HH:MM-HH:MM, got {value!r}") from exc
+    if start >= end:
+        raise ValueError(f"the start of {value!r} is not before its end")
+    return start, end
+
+
+def parse_working_days(value: str) -> frozenset[int]:
+    """ISO weekdays (1 = Monday) from "1-6" or "1,2,3"."""
+    days: set[int] = set()
+    try:
+        for part in value.split(","):
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-"))
+                days.update(range(lo, hi + 1))
+            elif part.strip():
+                days.add(int(part))
+    except ValueError as exc:
+        raise ValueError(f"expected weekdays like 1-6 or 1,3,5, got {value!r}") from exc
+    if not days or not days <= set(range(1, 8)):
+        raise ValueError(f"weekdays must be between 1 (Monday) and 7 (Sunday), got {value!r}")
+    return frozenset(days)
