@@ -57,12 +57,14 @@ class Sender:
         *,
         batch: int = 2000,
         idle_poll: float = 1.0,
+        backoff: float = 1.0,
     ) -> None:
         self.db = db
         self.api = api
         self.limits = limits or SendLimits()
         self.batch = batch
         self.idle_poll = idle_poll
+        self.backoff = backoff  # seconds before the first retry of a 5xx or time-out
         self.stats: Counter[str] = Counter()
         self._queues: dict[int, deque[Outbox]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -212,7 +214,7 @@ class Sender:
             except Transient as exc:
                 self.stats["transient"] += 1
                 attempts += 1
-                delay = min(MAX_BACKOFF, 2 ** min(attempts - 1, 6)) * random.uniform(0.5, 1.0)
+                delay = min(MAX_BACKOFF, self.backoff * 2 ** min(attempts - 1, 6)) * random.uniform(0.5, 1.0)
                 row.not_before = _now() + timedelta(seconds=delay)
                 log.info("outbox row %s: %s; retry %d in %.1f s", row.id, exc, attempts, delay)
                 async with self.db.transaction() as session:

@@ -112,7 +112,7 @@ async def test_photo_long_after_opens_new_ticket_and_asks_for_words(h: Harness) 
     await h.send(alice, "3幢电梯又坏了")
     h.clock.advance(timedelta(hours=1))
     await h.send(alice, "", kind=Kind.PHOTO, file_id="ph")
-    first, second = await h.tickets()
+    _first, second = await h.tickets()
     assert second.text == "" and second.category == "other"
     ack = [d for d in await h.flush() if d.chat_id == alice.id][-1]
     assert f"#{second.id}" in ack.text and "打字" in ack.text
@@ -138,7 +138,7 @@ async def test_reply_to_bot_message_adds_to_that_ticket(h: Harness) -> None:
     alice = h.resident()
     await h.send(alice, "3幢电梯又坏了")
     await h.send(alice, "楼下垃圾没人收", )
-    first, second = await h.tickets()
+    first, _second = await h.tickets()
     sent = await h.flush()
     ack_first = next(d for d in sent if d.chat_id == alice.id and f"#{first.id}" in d.text)
     await h.send(alice, "已经停了两天了", reply_to=ack_first.message_id)
@@ -197,7 +197,7 @@ async def test_sticker_voice_and_empty_get_clear_answers(h: Harness) -> None:
     assert texts == [t("bad_input.sticker"), t("bad_input.empty")]
     # an elderly resident's voice note is kept for staff to hear, not refused
     await h.send(alice, "", kind=Kind.VOICE, file_id="vo")
-    [ticket] = await h.tickets()
+    [_ticket] = await h.tickets()
     sent = await h.flush()
     assert any(d.chat_id == STAFF_CHAT and d.action.kind == "copy_message" for d in sent)
     assert any(d.chat_id == alice.id and "语音" in d.text for d in sent)
