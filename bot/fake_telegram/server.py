@@ -901,8 +901,11 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                 )
             await self._wait_change(remaining)
 
-    async def wait_for(self, condition: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
-        """Wait until ``condition()`` is truthy (checked on every change); return its value."""
+    async def wait_for(  # noqa: ASYNC109
+        self, condition: Callable[[], Any], timeout: float = 5.0, poll_interval: float = 0.01
+    ) -> Any:
+        """Wait until ``condition()`` is truthy; return its value. It is checked on every change
+        of the fake and every ``poll_interval`` seconds (for state outside the fake)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -912,7 +915,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError(f"condition not met within {timeout}s\n" + self.describe())
-            await self._wait_change(remaining)
+            await self._wait_change(min(remaining, poll_interval))
 
     async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until every update was taken and confirmed (or delivered to the webhook), no
