@@ -1,3 +1,4 @@
+# ruff: noqa: ASYNC109  (the wait_* helpers take timeout= as the documented API)
 """FakeTelegram: the HTTP side, update queue, webhook delivery, faults, records and waiting.
 
 The Bot API methods live in ``methods.py`` and the simulated people in ``people.py``; both are
@@ -618,6 +619,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                     break
                 fut: asyncio.Future[str] = loop.create_future()
                 self._poller = fut
+                self._notify()
                 try:
                     done, _ = await asyncio.wait([fut], timeout=remaining)
                 finally:
@@ -833,7 +835,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
         chat_id: int | FakeChat | FakeUser | None = None,
         text_contains: str | None = None,
         method: str | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the API the tests use
+        timeout: float = 5.0,
         after: int = 0,
     ) -> SentMessage:
         """The first message the bot sent, at index >= ``after``, that matches all given."""
@@ -879,7 +881,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
         self,
         method: str | None = None,
         predicate: Callable[[ApiCall], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         after: int = 0,
     ) -> ApiCall:
         """The first recorded call at index >= ``after`` of that method matching ``predicate``."""
@@ -901,7 +903,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                 )
             await self._wait_change(remaining)
 
-    async def wait_for(  # noqa: ASYNC109
+    async def wait_for(
         self, condition: Callable[[], Any], timeout: float = 5.0, poll_interval: float = 0.01
     ) -> Any:
         """Wait until ``condition()`` is truthy; return its value. It is checked on every change
@@ -917,7 +919,16 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                 raise TimeoutError(f"condition not met within {timeout}s\n" + self.describe())
             await self._wait_change(min(remaining, poll_interval))
 
-    async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    @property
+    def is_polling(self) -> bool:
+        """True while a getUpdates long poll is waiting for updates."""
+        return self._poller is not None and not self._poller.done()
+
+    async def wait_until_polling(self, timeout: float = 5.0) -> None:
+        """Wait until the bot sits in a getUpdates long poll (it is up and listening)."""
+        await self.wait_for(lambda: self.is_polling, timeout=timeout)
+
+    async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> None:
         """Wait until every update was taken and confirmed (or delivered to the webhook), no
         request is in flight and none came for ``quiet`` seconds."""
         loop = asyncio.get_running_loop()
