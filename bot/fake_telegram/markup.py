@@ -310,3 +310,220 @@ def merge_entities(
     if not first:
         return second
     return sorted(first + second, key=lambda e: (e["offset"], -e["length"]))
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
+_V2_NAMES = {
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "text_link": "TextUrl",
+    "code": "Code",
+    "pre": "Pre",
+}
+
+
+def _link_entity(url: str) -> dict[str, Any]:
+    m = re.fullmatch(r"tg://user\?id=(\d+)", url)
+    if m:
+        return {"type": "text_mention", "user": {"id": int(m.group(1)), "is_bot": False,
+                                                  "first_name": ""}}
+    m = re.fullmatch(r"tg://emoji\?id=(\d+)", url)
+    if m:
+        return {"type": "custom_emoji", "custom_emoji_id": m.group(1)}
+    return {"type": "text_link", "url": url}
+
+
+def parse_markdown_v2(src: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's MarkdownV2: (plain text, entities), or HtmlParseError with Telegram's words."""
+    out: list[str] = []
+    pos16 = 0
+    entities: list[dict[str, Any]] = []
+    stack: list[tuple[str, str, int, int]] = []  # marker, type, start16, byte offset
+    i, n = 0, len(src)
+    line_start = True
+    quote_start: int | None = None
+
+    def emit(piece: str) -> None:
+        nonlocal pos16
+        out.append(piece)
+        pos16 += utf16_len(piece)
+
+    def scan_until(j: int, closing: str) -> tuple[str, int]:
+        """Text up to the unescaped ``closing``; '\\' escapes ` and \\ (and ) in URLs)."""
+        buf = []
+        while j < n:
+            if src[j] == "\\" and j + 1 < n:
+                buf.append(src[j + 1])
+                j += 2
+                continue
+            if src.startswith(closing, j):
+                return "".join(buf), j
+            buf.append(src[j])
+            j += 1
+        raise HtmlParseError(
+            f"Can't find end of {'Pre' if closing == '```' else 'Code'} entity at byte offset "
+            f"{_byte_offset(src, i)}"
+        )
+
+    while i < n:
+        ch = src[i]
+        if line_start and ch == ">":
+            if quote_start is None:
+                quote_start = pos16
+            i += 1
+            line_start = False
+            continue
+        if line_start and quote_start is not None:
+            # the quote ended on the previous line
+            if pos16 - 1 > quote_start:
+                entities.append({"type": "blockquote", "offset": quote_start,
+                                 "length": pos16 - 1 - quote_start})
+            quote_start = None
+        line_start = False
+        if ch == "\\":
+            if i + 1 < n and 0 < ord(src[i + 1]) < 127:
+                emit(src[i + 1])
+                i += 2
+                continue
+            emit(ch)
+            i += 1
+            continue
+        if ch == "`":
+            start = pos16
+            if src.startswith("```", i):
+                body, end = scan_until(i + 3, "```")
+                language = None
+                first, sep, rest = body.partition("\n")
+                if sep and first and not re.search(r"\s", first):
+                    language, body = first, rest
+                emit(body)
+                entity: dict[str, Any] = {"type": "pre"}
+                if language:
+                    entity["language"] = language
+                i = end + 3
+            else:
+                body, end = scan_until(i + 1, "`")
+                emit(body)
+                entity = {"type": "code"}
+                i = end + 1
+            if pos16 > start:
+                entities.append({**entity, "offset": start, "length": pos16 - start})
+            continue
+        marker = None
+        if ch == "*":
+            marker, kind = "*", "bold"
+        elif ch == "_":
+            marker, kind = ("__", "underline") if src.startswith("__", i) else ("_", "italic")
+        elif ch == "~":
+            marker, kind = "~", "strikethrough"
+        elif ch == "|" and src.startswith("||", i):
+            marker, kind = "||", "spoiler"
+        if marker is not None:
+            open_idx = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == marker),
+                            None)
+            if open_idx is None:
+                stack.append((marker, kind, pos16, _byte_offset(src, i)))
+            else:
+                _, kind, start, _ = stack.pop(open_idx)
+                if pos16 > start:
+                    entities.append({"type": kind, "offset": start, "length": pos16 - start})
+            i += len(marker)
+            continue
+        if ch == "[":
+            stack.append(("[", "text_link", pos16, _byte_offset(src, i)))
+            i += 1
+            continue
+        if ch == "]" and any(s[0] == "[" for s in stack):
+            if not src.startswith("(", i + 1):
+                raise HtmlParseError(
+                    "Character ']' is reserved and must be escaped with the preceding '\\'"
+                )
+            url, end = scan_until(i + 2, ")")
+            k = max(k for k in range(len(stack)) if stack[k][0] == "[")
+            _, _, start, _ = stack.pop(k)
+            if pos16 > start:
+                entities.append({**_link_entity(url), "offset": start, "length": pos16 - start})
+            i = end + 1
+            continue
+        if ch in _V2_RESERVED:
+            raise HtmlParseError(
+                f"Character '{ch}' is reserved and must be escaped with the preceding '\\'"
+            )
+        emit(ch)
+        if ch == "\n":
+            line_start = True
+        i += 1
+    if quote_start is not None and pos16 > quote_start:
+        entities.append({"type": "blockquote", "offset": quote_start,
+                         "length": pos16 - quote_start})
+    if stack:
+        _, kind, _, byte = stack[-1]
+        raise HtmlParseError(f"Can't find end of {_V2_NAMES[kind]} entity at byte offset {byte}")
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(out), entities
+
+
+def parse_markdown(src: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url)."""
+    out: list[str] = []
+    pos16 = 0
+    entities: list[dict[str, Any]] = []
+    i, n = 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch == "\\" and i + 1 < n and src[i + 1] in "_*`[":
+            out.append(src[i + 1])
+            pos16 += 1
+            i += 2
+            continue
+        if ch in "*_`[":
+            start_byte = _byte_offset(src, i)
+            if ch == "[":
+                m = re.compile(r"\[([^\]]*)\]\(([^)]*)\)").match(src, i)
+                if not m:
+                    raise HtmlParseError(
+                        f"Can't find end of the entity starting at byte offset {start_byte}"
+                    )
+                text = m.group(1)
+                if text:
+                    entities.append({**_link_entity(m.group(2)), "offset": pos16,
+                                     "length": utf16_len(text)})
+                out.append(text)
+                pos16 += utf16_len(text)
+                i = m.end()
+                continue
+            closing = "```" if src.startswith("```", i) else ch
+            end = src.find(closing, i + len(closing))
+            if end == -1:
+                raise HtmlParseError(
+                    f"Can't find end of the entity starting at byte offset {start_byte}"
+                )
+            body = src[i + len(closing) : end]
+            entity: dict[str, Any] = {
+                "*": {"type": "bold"},
+                "_": {"type": "italic"},
+                "`": {"type": "code"},
+                "```": {"type": "pre"},
+            }[closing]
+            if closing == "```":
+                first, sep, rest = body.partition("\n")
+                if sep and first and not re.search(r"\s", first):
+                    entity = {"type": "pre", "language": first}
+                    body = rest
+            if body:
+                entities.append({**entity, "offset": pos16, "length": utf16_len(body)})
+            out.append(body)
+            pos16 += utf16_len(body)
+            i = end + len(closing)
+            continue
+        m = re.compile(r"[^\\*_`\[]+").match(src, i)
+        piece = m.group(0) if m else ch
+        out.append(piece)
+        pos16 += utf16_len(piece)
+        i += len(piece)
+    return "".join(out), entities

@@ -11,7 +11,16 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .markup import HtmlParseError, detect_entities, merge_entities, parse_html, to_html, utf16_len
+from .markup import (
+    HtmlParseError,
+    detect_entities,
+    merge_entities,
+    parse_html,
+    parse_markdown,
+    parse_markdown_v2,
+    to_html,
+    utf16_len,
+)
 from .models import ApiError, FakeChat, SentMessage, bad_request, forbidden
 
 if TYPE_CHECKING:
@@ -88,6 +97,7 @@ CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
+_PARSERS = {"html": parse_html, "markdownv2": parse_markdown_v2, "markdown": parse_markdown}
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -191,14 +201,16 @@ class BotApiMethods:
         mode = p.get(mode_key)
         if isinstance(entities, list) and entities:
             return text, entities, to_html(text, entities)
-        if isinstance(mode, str) and mode.lower() == "html":
+        parser = _PARSERS.get(mode.lower()) if isinstance(mode, str) and mode else None
+        if isinstance(mode, str) and mode and parser is None:
+            raise bad_request(f"unsupported parse_mode {mode}")
+        if parser is not None:
             try:
-                plain, parsed = parse_html(text)
+                plain, parsed = parser(text)
             except HtmlParseError as exc:
                 raise bad_request(f"can't parse entities: {exc}") from exc
-            return plain, merge_entities(parsed, detect_entities(plain)), text
-        if isinstance(mode, str) and mode and mode.lower() not in ("markdown", "markdownv2"):
-            raise bad_request(f"unsupported parse_mode {mode}")
+            html = text if parser is parse_html else to_html(plain, parsed)
+            return plain, merge_entities(parsed, detect_entities(plain)), html
         auto = detect_entities(text)
         return text, auto, escape(text, quote=False)
 

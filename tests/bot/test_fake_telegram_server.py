@@ -620,3 +620,91 @@ async def test_wait_helpers_and_events(tg: FakeTelegram, http: aiohttp.ClientSes
     tg.unsubscribe(events.append)
     tg.send_text(alice, "再见")
     assert len(events) == 3
+
+
+def test_markdown_v2_and_legacy_markdown() -> None:
+    from bot.fake_telegram.markup import parse_markdown, parse_markdown_v2
+
+    text, entities = parse_markdown_v2(r"*工单* _\#12_ 已登记\. 详情 [点这里](https://e.org/t?id=12)")
+    assert text == "工单 #12 已登记. 详情 点这里"
+    assert [(e["type"], e["offset"], e["length"]) for e in entities] == [
+        ("bold", 0, 2), ("italic", 3, 3), ("text_link", 15, 3)]
+    with pytest.raises(HtmlParseError, match=r"Character '\.' is reserved"):
+        parse_markdown_v2("已登记.")
+    with pytest.raises(HtmlParseError, match="Can't find end of Bold entity at byte offset 0"):
+        parse_markdown_v2("*没关")
+    assert parse_markdown("*粗* a.b")[0] == "粗 a.b"  # legacy: no reserved characters
+    with pytest.raises(HtmlParseError, match="Can't find end of the entity"):
+        parse_markdown("*没关")
+
+
+async def test_parse_modes_over_http(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    alice = tg.add_user("王阿姨")
+    msg = await ok(http, tg, "sendMessage", chat_id=alice.id, text=r"*好* 1\.5", parse_mode="MarkdownV2")
+    assert msg["text"] == "好 1.5" and msg["entities"][0]["type"] == "bold"
+    assert tg.sent[0].html == "<b>好</b> 1.5"
+    _, desc = await error(http, tg, "sendMessage", chat_id=alice.id, text="1.5",
+                               parse_mode="MarkdownV2")
+    assert desc == ("Bad Request: can't parse entities: Character '.' is reserved and must be "
+                    "escaped with the preceding '\\'")
+    plain = await ok(http, tg, "sendMessage", chat_id=alice.id, text="a < b & /help")
+    assert plain["entities"] == [{"offset": 8, "length": 5, "type": "bot_command"}]
+    assert tg.sent[1].html == "a &lt; b &amp; /help"
+
+
+async def test_media_groups_captions_and_forwards(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    alice, bob = tg.add_user("王阿姨"), tg.add_user("李师傅")
+    staff = tg.add_group("工作群", members=[bob])
+    p1, p2 = tg.send_album(alice, 2, caption="两张")
+    group = await ok(http, tg, "sendMediaGroup", chat_id=staff.id, media=[
+        {"type": "photo", "media": p1["photo"][-1]["file_id"], "caption": "<b>一</b>",
+         "parse_mode": "HTML"},
+        {"type": "photo", "media": p2["photo"][-1]["file_id"]},
+    ])
+    assert len(group) == 2 and group[0]["media_group_id"] == group[1]["media_group_id"]
+    assert group[0]["caption"] == "一" and "caption" not in group[1]
+    edited = await ok(http, tg, "editMessageCaption", chat_id=staff.id,
+                      message_id=group[1]["message_id"], caption="二")
+    assert edited["caption"] == "二"
+    fwd = await ok(http, tg, "forwardMessage", chat_id=staff.id, from_chat_id=alice.id,
+                   message_id=p1["message_id"])
+    assert fwd["forward_origin"] == {"type": "user", "date": p1["date"], "sender_user": p1["from"]}
+    assert fwd["photo"] == p1["photo"] and fwd["from"]["id"] == tg.bot_user.id
+    assert (await error(http, tg, "editMessageText", chat_id=staff.id,
+                        message_id=fwd["message_id"], text="x"))[1] == (
+        "Bad Request: message can't be edited")
+    text = tg.send_text(alice, "原文 /start")
+    copy = await ok(http, tg, "copyMessage", chat_id=staff.id, from_chat_id=alice.id,
+                    message_id=text["message_id"])
+    copied = tg.message(staff.id, copy["message_id"])
+    assert copied["text"] == "原文 /start" and copied["entities"] == text["entities"]
+    assert "forward_origin" not in copied
+    assert (await error(http, tg, "copyMessage", chat_id=staff.id, from_chat_id=alice.id,
+                        message_id=99))[1] == "Bad Request: message to copy not found"
+    doc = await ok(http, tg, "sendDocument", chat_id=alice.id,
+                   document=tg.send_document(alice, "a.pdf")["document"]["file_id"])
+    assert doc["document"]["file_name"] == "a.pdf"
+    assert (await error(http, tg, "sendDocument", chat_id=alice.id,
+                        document=p1["photo"][-1]["file_id"]))[1] == (
+        "Bad Request: can't use file of type Photo as Document")
+
+
+async def test_wait_idle_and_async_subscribers(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    alice = tg.add_user("王阿姨")
+    seen: list[str] = []
+
+    async def on_event(event: dict[str, Any]) -> None:
+        await asyncio.sleep(0)
+        seen.append(event["type"])
+
+    tg.subscribe(on_event)
+    tg.send_text(alice, "一")
+    with pytest.raises(TimeoutError, match="1 updates pending"):
+        await tg.wait_idle(timeout=0.05)
+    [update] = await ok(http, tg, "getUpdates")
+    await ok(http, tg, "getUpdates", offset=update["update_id"] + 1)
+    await tg.wait_idle(quiet=0.01)
+    assert seen == ["message"]
+    assert tg.stats["updates_delivered"] == 1
