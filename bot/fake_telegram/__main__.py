@@ -30,12 +30,12 @@ def main(argv: list[str] | None = None) -> None:
         if args.limits:
             tg.limits = Limits(enabled=True)
         await tg.start(host=args.host, port=args.port)
-        print(f"fake Telegram Bot API at {tg.api_url}  (bot @{args.username}, token {args.token})")
+        print(f"fake Telegram Bot API at {tg.api_url}  (bot @{args.username}, token {args.token})", flush=True)
         print(f"  PTB:     Bot(token, base_url='{tg.base_url}', base_file_url='{tg.base_file_url}')")
-        print(f"  aiogram: TelegramAPIServer.from_base('{tg.api_url}')")
+        print(f"  aiogram: TelegramAPIServer.from_base('{tg.api_url}')", flush=True)
         for name in args.user:
             user = tg.add_user(name)
-            print(f"  user {name}: id {user.id}")
+            print(f"  user {name}: id {user.id}", flush=True)
         try:
             await asyncio.Event().wait()
         finally:

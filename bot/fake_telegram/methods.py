@@ -345,7 +345,7 @@ class BotApiMethods:
                 "method": method,
                 "message": dict(msg),
                 "html": html,
-                "sent": sent,
+                "sent_index": sent.index,
             }
         )
         return sent
@@ -858,7 +858,7 @@ class BotApiMethods:
                 "from_bot": True,
                 "message": dict(msg),
                 "html": sent.html if sent is not None else html,
-                "sent": sent,
+                "sent_index": sent.index if sent is not None else None,
             }
         )
         return dict(msg)

@@ -309,7 +309,7 @@ class PeopleMixin:
                 "method": None,
                 "message": dict(msg),
                 "html": None,
-                "sent": None,
+                "sent_index": None,
             }
         )
         return msg
@@ -496,7 +496,7 @@ class PeopleMixin:
                 "from_bot": False,
                 "message": dict(msg),
                 "html": None,
-                "sent": None,
+                "sent_index": None,
             }
         )
         return msg

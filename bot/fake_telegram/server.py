@@ -669,6 +669,16 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
             self._start_webhook_task()
 
     async def _webhook_loop(self) -> None:
+        try:
+            await self._webhook_deliver_forever()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug in the fake: report it, as the HTTP side does
+            tb = traceback.format_exc()
+            log.error("fake Telegram webhook delivery failed: %s", tb)
+            self.internal_errors.append(f"webhook: {tb}")
+
+    async def _webhook_deliver_forever(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             hook = self._webhook

@@ -708,3 +708,66 @@ async def test_wait_idle_and_async_subscribers(tg: FakeTelegram, http: aiohttp.C
     await tg.wait_idle(quiet=0.01)
     assert seen == ["message"]
     assert tg.stats["updates_delivered"] == 1
+
+
+async def test_clock_sets_message_dates(http: aiohttp.ClientSession) -> None:
+    from datetime import UTC, datetime
+
+    fixed = datetime(2025, 1, 29, 8, 0, tzinfo=UTC)  # 春节
+    async with FakeTelegram(clock=lambda: fixed) as tg:
+        alice = tg.add_user("王阿姨")
+        assert tg.send_text(alice, "新年好")["date"] == int(fixed.timestamp())
+        msg = await ok(http, tg, "sendMessage", chat_id=alice.id, text="新年好")
+        assert msg["date"] == int(fixed.timestamp())
+
+
+async def test_runs_standalone() -> None:
+    import sys
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.fake_telegram", "--port", "0", "--user", "王阿姨",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        first = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+        assert first.startswith("fake Telegram Bot API at http://127.0.0.1:")
+        url = first.split()[5]
+        async with aiohttp.ClientSession() as http, http.get(
+            f"{url}/bot123456:TEST-token/getMe"
+        ) as resp:
+            assert (await resp.json())["result"]["username"] == "minhu_test_bot"
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def test_events_are_plain_json_for_a_web_page(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    events: list[dict[str, Any]] = []
+    tg.subscribe(events.append)
+    alice, bob = tg.add_user("王阿姨"), tg.add_user("李师傅")
+    group = tg.add_group("楼长群", members=[alice, bob])
+    tg.send_text(alice, "你好")
+    msg = await ok(http, tg, "sendMessage", chat_id=alice.id, text="<b>选</b>", parse_mode="HTML",
+                   reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
+    qid = tg.press(alice, msg, "a")
+    await ok(http, tg, "answerCallbackQuery", callback_query_id=qid)
+    await ok(http, tg, "editMessageText", chat_id=alice.id, message_id=msg["message_id"], text="好")
+    await ok(http, tg, "sendChatAction", chat_id=alice.id, action="typing")
+    poll = await ok(http, tg, "sendPoll", chat_id=group.id, question="?", options=["1", "2"])
+    tg.answer_poll(bob, poll, [0])
+    await ok(http, tg, "stopPoll", chat_id=group.id, message_id=poll["message_id"])
+    await ok(http, tg, "sendMessage", chat_id=alice.id, text="kb",
+             reply_markup={"keyboard": [[{"text": "分享电话", "request_contact": True}]]})
+    await ok(http, tg, "deleteMessage", chat_id=alice.id, message_id=msg["message_id"])
+    await ok(http, tg, "setMyCommands", commands=[{"command": "start", "description": "开始"}])
+    tg.block_bot(alice)
+    json.dumps(events, ensure_ascii=False)  # no Python objects leak into events
+    assert [e["type"] for e in events] == [
+        "message", "message", "callback_query", "callback_answered", "edited", "chat_action",
+        "message", "poll_updated", "poll_stopped", "reply_keyboard", "message", "deleted",
+        "commands", "blocked"]
+    edited = events[4]
+    assert edited["html"] == "好" and edited["from_bot"] and edited["sent_index"] == 0
