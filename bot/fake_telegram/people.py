@@ -468,6 +468,38 @@ class PeopleMixin:
         self._add_caption(content, caption)
         return self._user_message(user, chat, content, reply_to=reply_to)
 
+    def tap_keyboard(
+        self: FakeTelegram,
+        user: FakeUser | int,
+        text: str,
+        chat: FakeChat | int | None = None,
+        *,
+        phone_number: str = "+8613800000000",
+        location: tuple[float, float] = (31.2304, 121.4737),
+    ) -> dict[str, Any]:
+        """The user taps a button of the reply keyboard the bot showed in that chat: a
+        request_contact button shares their contact, request_location their location, any
+        other button sends its text. A one_time_keyboard hides afterwards."""
+        u = self._user(user)
+        the_chat = self.private_chat(u) if chat is None else self._chat(chat)
+        markup = self.reply_keyboards.get(the_chat.id)
+        if not markup:
+            raise ValueError(f"no reply keyboard is shown in chat {the_chat.id}")
+        buttons = [b if isinstance(b, dict) else {"text": b} for row in markup["keyboard"]
+                   for b in row]
+        button = next((b for b in buttons if b.get("text") == text), None)
+        if button is None:
+            raise ValueError(f"no keyboard button {text!r}; buttons are "
+                             f"{[b.get('text') for b in buttons]}")
+        if markup.get("one_time_keyboard"):
+            self.reply_keyboards[the_chat.id] = None
+            self._emit({"type": "reply_keyboard", "chat_id": the_chat.id, "markup": None})
+        if button.get("request_contact"):
+            return self.send_contact(u, phone_number, chat=the_chat)
+        if button.get("request_location"):
+            return self.send_location(u, location[0], location[1], chat=the_chat)
+        return self.send_text(u, text, chat=the_chat)
+
     def edit_text(
         self: FakeTelegram, user: FakeUser | int, message: MessageRef, new_text: str
     ) -> dict[str, Any]:

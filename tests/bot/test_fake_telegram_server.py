@@ -771,3 +771,20 @@ async def test_events_are_plain_json_for_a_web_page(
         "commands", "blocked"]
     edited = events[4]
     assert edited["html"] == "好" and edited["from_bot"] and edited["sent_index"] == 0
+
+
+async def test_tapping_reply_keyboard_buttons(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    alice = tg.add_user("王阿姨", last_name="丽")
+    await ok(http, tg, "sendMessage", chat_id=alice.id, text="请选择", reply_markup={
+        "keyboard": [[{"text": "分享电话", "request_contact": True}, "报修"]],
+        "one_time_keyboard": True,
+    })
+    contact = tg.tap_keyboard(alice, "分享电话", phone_number="+8613911112222")
+    assert contact["contact"] == {"phone_number": "+8613911112222", "first_name": "王阿姨",
+                                  "user_id": alice.id, "last_name": "丽"}
+    assert tg.reply_keyboards[alice.id] is None  # one-time keyboard hidden
+    with pytest.raises(ValueError, match="no reply keyboard"):
+        tg.tap_keyboard(alice, "报修")
+    await ok(http, tg, "sendMessage", chat_id=alice.id, text="再选", reply_markup={
+        "keyboard": [["报修"]]})
+    assert tg.tap_keyboard(alice, "报修")["text"] == "报修"
