@@ -7,19 +7,16 @@ from collections.abc import AsyncIterator
 import pytest
 import telegram
 from aiogram import Bot as AiogramBot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from telegram.request import HTTPXRequest
 
 from bot.fake_telegram import FakeTelegram
-
-TOKEN = "123456:TEST-token"
+from bot.fake_telegram.connect import aiogram_bot
+from bot.fake_telegram.connect import ptb_bot as make_ptb_bot
 
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
     """A started fake Telegram; fails the test if the fake itself hit a bug."""
-    fake = FakeTelegram(token=TOKEN, bot_username="minhu_test_bot")
+    fake = FakeTelegram(token="123456:TEST-token", bot_username="minhu_test_bot")
     await fake.start()
     try:
         yield fake
@@ -37,21 +34,11 @@ def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def ptb_bot(tg: FakeTelegram, ptb_timedelta: None) -> AsyncIterator[telegram.Bot]:
-    bot = telegram.Bot(
-        TOKEN,
-        base_url=tg.base_url,
-        base_file_url=tg.base_file_url,
-        request=HTTPXRequest(read_timeout=2.0, connect_timeout=2.0),
-    )
-    async with bot:
+    async with make_ptb_bot(tg, read_timeout=2.0, connect_timeout=2.0) as bot:
         yield bot
 
 
 @pytest.fixture
 async def aio_bot(tg: FakeTelegram) -> AsyncIterator[AiogramBot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.api_url), timeout=2.0)
-    bot = AiogramBot(TOKEN, session=session)
-    try:
+    async with aiogram_bot(tg, session_kwargs={"timeout": 2.0}) as bot:
         yield bot
-    finally:
-        await bot.session.close()

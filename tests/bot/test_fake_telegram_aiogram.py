@@ -33,6 +33,7 @@ from aiogram.types import (
 )
 
 from bot.fake_telegram import FakeTelegram, Limits
+from bot.fake_telegram.connect import aiogram_session
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
@@ -42,8 +43,7 @@ def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
 
 
 def make_bot(tg: FakeTelegram, **kwargs: Any) -> Bot:
-    return Bot(tg.token, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.api_url)),
-               **kwargs)
+    return Bot(tg.token, session=aiogram_session(tg), **kwargs)
 
 
 async def test_aiogram_sends_edits_and_answers(tg: FakeTelegram, aio_bot: Bot) -> None:

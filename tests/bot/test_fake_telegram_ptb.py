@@ -29,10 +29,11 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.fake_telegram import FakeTelegram, Limits
+from bot.fake_telegram.connect import ptb_application_builder
 
 pytestmark = pytest.mark.usefixtures("ptb_timedelta")
 
@@ -171,13 +172,7 @@ async def test_ptb_application_parses_every_update_kind(tg: FakeTelegram) -> Non
     async def collect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         got.append(update)
 
-    app = (
-        Application.builder()
-        .token(tg.token)
-        .base_url(tg.base_url)
-        .base_file_url(tg.base_file_url)
-        .build()
-    )
+    app = ptb_application_builder(tg).build()
     app.add_handler(TypeHandler(Update, collect))
     async with app:
         await app.start()
