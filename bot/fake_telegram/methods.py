@@ -159,6 +159,8 @@ class BotApiMethods:
         if chat.type == "private":
             if chat.id in self._blocked:
                 raise forbidden("bot was blocked by the user")
+            if chat.id in self._not_started:
+                raise forbidden("bot can't initiate conversation with a user")
             user = self.users.get(chat.id)
             if user is not None and user.is_bot:
                 raise forbidden("bot can't send messages to bots")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .files import tiny_png
-from .markup import detect_entities
+from .markup import detect_entities, to_html
 from .models import FakeChat, FakeUser, SentMessage
 
 if TYPE_CHECKING:
@@ -33,8 +33,11 @@ class PeopleMixin:
         *,
         user_id: int | None = None,
         is_bot: bool = False,
+        started: bool = True,
     ) -> FakeUser:
-        """A new user with a unique positive id (or ``user_id``)."""
+        """A new user with a unique positive id (or ``user_id``). With ``started=False`` the
+        user has never opened the bot: sends to them get 403 "Forbidden: bot can't initiate
+        conversation with a user" until they write to the bot."""
         if user_id is None:
             user_id = self._next_user_id
             self._next_user_id += 1
@@ -42,6 +45,8 @@ class PeopleMixin:
             raise ValueError(f"user id {user_id} is taken")
         user = FakeUser(user_id, first_name, last_name, username, language_code, is_bot)
         self.users[user_id] = user
+        if not started:
+            self._not_started.add(user_id)
         return user
 
     def private_chat(self: FakeTelegram, user: FakeUser | int) -> FakeChat:
@@ -245,6 +250,22 @@ class PeopleMixin:
             raise KeyError(f"no message {message_id} in chat {cid}")
         return msg
 
+    def message_html(self: FakeTelegram, message: MessageRef) -> str | None:
+        """The text or caption of a message as Telegram HTML (what the bot sent, if it was
+        HTML), for a web page; None for a message without text."""
+        if isinstance(message, SentMessage):
+            if message.html is not None:
+                return message.html
+            message = message.message
+        sent = self._sent_by_key.get((message["chat"]["id"], message["message_id"]))
+        if sent is not None and sent.html is not None:
+            return sent.html
+        if "text" in message:
+            return to_html(message["text"], message.get("entities"))
+        if "caption" in message:
+            return to_html(message["caption"], message.get("caption_entities"))
+        return None
+
     def sent_to(self: FakeTelegram, chat_id: int | FakeChat | FakeUser) -> list[SentMessage]:
         """What the bot sent into one chat, in order (deleted ones included)."""
         cid = chat_id if isinstance(chat_id, int) else chat_id.id
@@ -278,6 +299,7 @@ class PeopleMixin:
             if user.id in self._blocked:
                 # writing to a blocked bot means pressing "Restart": Telegram unblocks it
                 self.unblock_bot(user)
+            self._not_started.discard(user.id)
         elif check_member:
             status = self._members.get(the_chat.id, {}).get(user.id, "left")
             if status not in _MEMBER_STATUSES:
@@ -308,7 +330,7 @@ class PeopleMixin:
                 "from_bot": False,
                 "method": None,
                 "message": dict(msg),
-                "html": None,
+                "html": self.message_html(msg),
                 "sent_index": None,
             }
         )
@@ -527,7 +549,7 @@ class PeopleMixin:
                 "message_id": msg["message_id"],
                 "from_bot": False,
                 "message": dict(msg),
-                "html": None,
+                "html": self.message_html(msg),
                 "sent_index": None,
             }
         )

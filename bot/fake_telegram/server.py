@@ -139,6 +139,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
         self.chats: dict[int, FakeChat] = {}
         self._members: dict[int, dict[int, str]] = {}
         self._blocked: set[int] = set()
+        self._not_started: set[int] = set()
         self._next_user_id = 7_000_000_001
         self._next_group_id = 1
         self.group_privacy = False

@@ -771,6 +771,10 @@ async def test_events_are_plain_json_for_a_web_page(
         "commands", "blocked"]
     edited = events[4]
     assert edited["html"] == "好" and edited["from_bot"] and edited["sent_index"] == 0
+    assert events[0]["html"] == "你好" and not events[0]["from_bot"]
+    assert tg.message_html(tg.sent[0]) == "好"
+    user_link = tg.send_text(alice, "看 https://e.org <b>")
+    assert tg.message_html(user_link) == "看 https://e.org &lt;b&gt;"
 
 
 async def test_tapping_reply_keyboard_buttons(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
@@ -788,3 +792,11 @@ async def test_tapping_reply_keyboard_buttons(tg: FakeTelegram, http: aiohttp.Cl
     await ok(http, tg, "sendMessage", chat_id=alice.id, text="再选", reply_markup={
         "keyboard": [["报修"]]})
     assert tg.tap_keyboard(alice, "报修")["text"] == "报修"
+
+
+async def test_bot_cannot_start_a_conversation(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    shy = tg.add_user("赵大爷", started=False)
+    assert await error(http, tg, "sendMessage", chat_id=shy.id, text="您好") == (
+        403, "Forbidden: bot can't initiate conversation with a user")
+    tg.send_text(shy, "/start")
+    await ok(http, tg, "sendMessage", chat_id=shy.id, text="您好")
