@@ -122,6 +122,30 @@ _ADMIN_RIGHTS = {
 }
 
 
+_RESTRICTED_FLAGS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+    "can_send_other_messages", "can_add_web_page_previews", "can_react_to_messages",
+    "can_edit_tag", "can_change_info", "can_invite_users", "can_pin_messages",
+    "can_manage_topics",
+)
+
+
+def member_shape(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember object of the given status."""
+    data: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        data["is_anonymous"] = False
+    elif status == "administrator":
+        data.update(_ADMIN_RIGHTS)
+    elif status == "kicked":
+        data["until_date"] = 0
+    elif status == "restricted":
+        data.update({"is_member": True, "until_date": 0})
+        data.update({flag: False for flag in _RESTRICTED_FLAGS})
+    return data
+
+
 class BotApiMethods:
     """Mixin: needs the state attributes FakeTelegram.__init__ sets."""
 
@@ -778,7 +802,7 @@ class BotApiMethods:
                 correct = [p["correct_option_id"]]
             if not correct or any(not 0 <= int(c) < len(options) for c in correct):
                 raise bad_request("wrong correct option ID specified")
-            poll["correct_option_id"] = int(correct[0])
+            # correct_option_id is deprecated (PTB 22.8 warns on it): only the list form
             poll["correct_option_ids"] = [int(c) for c in correct]
             if p.get("explanation"):
                 poll["explanation"] = p["explanation"]
@@ -1139,16 +1163,7 @@ class BotApiMethods:
             status = "member" if user_id in (chat.id, self.bot_user.id) else "left"
         else:
             status = self._members.get(chat.id, {}).get(user_id, "left")
-        data: dict[str, Any] = {"status": status, "user": user.as_dict()}
-        if status == "creator":
-            data["is_anonymous"] = False
-        elif status == "administrator":
-            data.update(_ADMIN_RIGHTS)
-            if user_id == self.bot_user.id:
-                data["can_be_edited"] = False
-        elif status == "kicked":
-            data["until_date"] = 0
-        return data
+        return member_shape(user.as_dict(), status)
 
     def api_getChatMember(self: FakeTelegram, p: dict[str, Any], files: dict[str, Any]) -> Any:
         chat = self._resolve_chat(p.get("chat_id"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .files import tiny_png
 from .markup import detect_entities, to_html
+from .methods import member_shape
 from .models import FakeChat, FakeUser, SentMessage
 
 if TYPE_CHECKING:
@@ -146,12 +147,9 @@ class PeopleMixin:
             "chat": chat.as_dict(),
             "from": user.as_dict(),
             "date": self._now_ts(),
-            "old_chat_member": self._member_json(chat, user.id) | {"status": old},
-            "new_chat_member": self._member_json(chat, user.id),
+            "old_chat_member": member_shape(user.as_dict(), old),
+            "new_chat_member": member_shape(user.as_dict(), status),
         }
-        if old in ("creator", "kicked"):
-            change["old_chat_member"] = {"status": "member" if old == "creator" else "left",
-                                         "user": user.as_dict()}
         kind = "my_chat_member" if user.id == self.bot_user.id else "chat_member"
         self._queue_update({kind: change})
         self._emit({"type": "member", "chat_id": chat.id, "user_id": user.id, "status": status})
@@ -184,10 +182,7 @@ class PeopleMixin:
         bot = self.bot_user.as_dict()
 
         def member(status: str) -> dict[str, Any]:
-            data: dict[str, Any] = {"status": status, "user": bot}
-            if status == "kicked":
-                data["until_date"] = 0
-            return data
+            return member_shape(bot, status)
 
         self._queue_update(
             {

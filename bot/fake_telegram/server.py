@@ -389,6 +389,9 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                         self.stats["errors_injected"] += 1
                         if fault.status >= 500:
                             self.stats["5xx_injected"] += 1
+                        if fault.status == 429:  # always with retry_after, as Telegram
+                            self.stats["429"] += 1
+                            raise _too_many(1)
                         desc = fault.description or _STATUS_TEXT.get(fault.status, "Error")
                         raise ApiError(fault.status, desc)
                     if fault.kind == "disconnect":
