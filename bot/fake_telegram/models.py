@@ -86,7 +86,8 @@ class ApiCall:
 
     ``http_status`` is 0 when the connection was dropped without a response (``fault`` says
     which fault was injected: "error", "timeout", "disconnect", "storm", "limit" or None).
-    ``at`` is ``time.monotonic()`` when the request arrived; ``duration`` is seconds spent.
+    ``at`` is ``time.monotonic()`` when the request arrived; ``duration`` is seconds spent;
+    ``content_type`` is how the request was encoded ("" for a GET without body).
     """
 
     method: str
@@ -96,6 +97,7 @@ class ApiCall:
     at: float
     duration: float = 0.0
     fault: str | None = None
+    content_type: str = ""
 
     @property
     def ok(self) -> bool:

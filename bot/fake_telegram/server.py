@@ -476,6 +476,7 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
                     at=started,
                     duration=now - started,
                     fault=fault_kind,
+                    content_type=request.content_type if request.body_exists else "",
                 )
                 self.calls.append(call)
                 self._notify()

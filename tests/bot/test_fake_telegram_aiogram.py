@@ -63,6 +63,7 @@ async def test_aiogram_sends_edits_and_answers(tg: FakeTelegram, aio_bot: Bot) -
         ("bold", 0, 3), ("italic", 4, 5)]
     assert msg.reply_to_message is not None and msg.reply_to_message.text == "楼道灯不亮"
     sent = tg.sent[0]
+    assert tg.calls[-1].content_type == "application/x-www-form-urlencoded"  # no file: urlencoded
     assert sent.html == "<b>已登记</b> <i>工单 #7</i>"
     assert sent.reply_markup == {"inline_keyboard": [[{"text": "好的", "callback_data": "t:7:ok"}]]}
     assert tg.calls[-1].params["reply_parameters"] == {"message_id": question["message_id"]}
@@ -104,6 +105,7 @@ async def test_aiogram_photos_copies_polls_and_commands(tg: FakeTelegram, aio_bo
     assert uploaded.photo and uploaded.caption == "照片"
     params = tg.calls[-1].params
     assert params["photo"].startswith("attach://")  # aiogram: multipart, file under a random key
+    assert tg.calls[-1].content_type == "multipart/form-data"
     assert params[params["photo"][len("attach://"):]]["upload"] == "scene.png"
     by_id = await aio_bot.send_photo(staff.id, uploaded.photo[-1].file_id)
     assert by_id.photo and by_id.photo[-1].file_unique_id == uploaded.photo[-1].file_unique_id

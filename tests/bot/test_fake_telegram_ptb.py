@@ -60,6 +60,7 @@ async def test_ptb_sends_edits_and_answers(tg: FakeTelegram, ptb_bot: telegram.B
     assert msg.reply_markup.inline_keyboard[0][1].callback_data == "t:12:open"
     assert msg.from_user.id == me.id and msg.chat.id == alice.id
     sent = tg.sent[0]
+    assert tg.calls[-1].content_type == "application/x-www-form-urlencoded"
     assert sent.html == "<b>收到</b>：工单 <code>#12</code> &lt;加急&gt;"
     assert sent.reply_to_message_id == question["message_id"]
     assert sent.params["parse_mode"] == "HTML"
@@ -112,6 +113,8 @@ async def test_ptb_photos_copies_polls_and_commands(tg: FakeTelegram, ptb_bot: t
     assert photo_msg.caption == "现场照片" and len(photo_msg.photo) >= 1
     upload_call = tg.calls[-1]
     assert upload_call.params["photo"]["size"] == 12  # PTB sends multipart, field "photo"
+    assert upload_call.content_type == "multipart/form-data"
+    assert tg.calls[0].content_type == ""  # getMe: no parameters, no body
     again = await ptb_bot.send_photo(staff.id, photo=photo_msg.photo[-1].file_id)
     assert again.photo[-1].file_id == photo_msg.photo[-1].file_id
     # a resident's photo: download it through getFile
