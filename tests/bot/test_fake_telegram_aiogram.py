@@ -264,3 +264,12 @@ async def test_aiogram_limits_per_chat(tg: FakeTelegram, aio_bot: Bot) -> None:
     # a raw update built by the test reaches aiogram's parser unchanged
     update = Update.model_validate(tg.add_raw_update({"message": tg.sent[0].message}))
     assert update.message is not None and update.message.text == "0"
+
+
+async def test_aiogram_staying_under_the_rate_gets_no_429(tg: FakeTelegram, aio_bot: Bot) -> None:
+    tg.limits = Limits(enabled=True, private_per_second=20, private_burst=1)
+    alice = tg.add_user("王阿姨")
+    for i in range(8):  # about 12 per second against a limit of 20 with no burst
+        await aio_bot.send_message(alice.id, str(i))
+        await asyncio.sleep(0.08)
+    assert tg.stats["429"] == 0 and len(tg.sent) == 8
