@@ -44,6 +44,7 @@ _log = logging.getLogger(__name__)
 # jieba segments single characters; a window this wide either side of the character
 # decides its token exactly as segmenting the whole clause would, in practice.
 _JIEBA_WINDOW = 6
+_WHOLE_CLAUSE = 40
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Classifier:
         self._owners = {t: tuple(v) for t, v in owners.items()}
         for term in tax.neutral:
             self._owners.setdefault(term, ())
-        self._kw_index = TermIndex(self._owners)
+
 
         roles = _Roles()
         roles.add("neg", tax.negation)
@@ -147,16 +148,21 @@ class Classifier:
         ]
         roles.add("phrase", phrase_terms)
         self._roles = {t: frozenset(r) for t, r in roles.terms.items()}
-        self._term_index = TermIndex(self._roles)
+        # one index and one scan for keywords and auxiliary terms alike
+        self._index = TermIndex([*self._owners, *self._roles])
 
+        self._phrase_terms = {
+            p: frozenset(alt for group in p.groups for alt in group) for p in u.phrases
+        }
         self._category_phrases = tuple(
-            (cat.id, p) for cat in tax.categories for p in cat.phrases
+            (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
+        self._rules = tuple((rule, _compile(rule.when)) for rule in tax.rules)
+        self._urgency_phrases = tuple(_compile(p) for p in u.phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
-        # words jieba must know: every keyword (and danger term) written in Chinese
-        self._jieba_words = tuple(
-            t for t in dict.fromkeys([*self._owners, *u.danger]) if not t.isascii() and " " not in t
-        )
+        # words jieba must know: every category keyword written in Chinese. Urgency
+        # terms are not added: they are phrases (正在撬) that would swallow keywords.
+        self._jieba_words = tuple(t for t in self._owners if not t.isascii() and " " not in t)
         self._tokenizer: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
 
@@ -220,32 +226,44 @@ class Classifier:
         spans = clauses(norm)
         starts = [s for s, _ in spans]
 
-        def clause_of(pos: int) -> tuple[int, int]:
-            i = bisect.bisect_right(starts, pos) - 1
-            return spans[i] if i >= 0 else (0, len(norm))
+        if not spans:
+            spans = [(0, len(norm))]
+            starts = [0]
 
-        aux = self._term_index.find(norm)
+        def clause_idx(pos: int) -> int:
+            return max(bisect.bisect_right(starts, pos) - 1, 0)
+
+        found = self._index.find(norm)
+        owners = self._owners
+        roles = self._roles
         by_role: dict[str, list[Occurrence]] = {}
-        for occ in aux:
-            for role in self._roles[occ.term]:
-                by_role.setdefault(role, []).append(occ)
-        present = {occ.term for occ in aux}
+        keyword_occs: list[Occurrence] = []
+        present: set[str] = set()
+        for occ in found:
+            if occ.term in owners:
+                keyword_occs.append(occ)
+            occ_roles = roles.get(occ.term)
+            if occ_roles:
+                present.add(occ.term)
+                for role in occ_roles:
+                    by_role.setdefault(role, []).append(occ)
 
         # ---- keywords
-        neg_cues = _unshielded(by_role.get("neg", []), by_role.get("neg_ignore", []))
-        contrast = by_role.get("contrast", [])
+        neg_cues = _Cues(_unshielded(by_role.get("neg", []), by_role.get("neg_ignore", [])))
+        contrast = _Cues(by_role.get("contrast", []))
         scores = {cid: 0.0 for cid in self.taxonomy.ids}
         evidence: dict[str, list[tuple[str, float]]] = {cid: [] for cid in self.taxonomy.ids}
         counted: set[str] = set()
         negated: list[str] = []
         window = self.taxonomy.negation_window
-        for occ in drop_contained(self._kw_index.find(norm)):
+        tokens = _TokenCache(self, norm)
+        for occ in drop_contained(keyword_occs):
             if occ.term in counted or not self._owners[occ.term]:
                 continue
-            clause = clause_of(occ.start)
-            if len(occ.term) == 1 and not self._is_jieba_token(norm, occ, clause):
+            clause = spans[clause_idx(occ.start)]
+            if len(occ.term) == 1 and not tokens.is_token(occ, clause):
                 continue
-            if _negated(occ, clause, neg_cues, contrast, window):
+            if neg_cues.negates(occ, clause[0], window, contrast):
                 if occ.term not in negated:
                     negated.append(occ.term)
                 continue
@@ -257,19 +275,27 @@ class Classifier:
         negated = [t for t in negated if t not in counted]
 
         # ---- phrases and near-neighbour rules
-        for cid, phrase in self._category_phrases:
-            label = _phrase_label(phrase, present)
+        for cid, compiled in self._category_phrases:
+            label = _phrase_label(compiled, present)
             if label is not None:
-                scores[cid] += phrase.weight
-                evidence[cid].append((label, phrase.weight))
-        for rule in self.taxonomy.rules:
-            label = _phrase_label(rule.when, present)
+                weight = compiled[0].weight
+                scores[cid] += weight
+                evidence[cid].append((label, weight))
+        for rule, compiled in self._rules:
+            label = _phrase_label(compiled, present)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
                     evidence[cid].append((label, w))
 
-        # ---- decision
+        # ---- decision: each further piece of evidence counts a little less
+        # (stacking), so a pile of weak hints does not outweigh one decisive keyword
+        decay = self.taxonomy.stacking
+        for cid, ev in evidence.items():
+            if ev:
+                pos = sorted((w for _, w in ev if w > 0), reverse=True)
+                neg = sum(w for _, w in ev if w < 0)
+                scores[cid] = sum(w * decay**i for i, w in enumerate(pos)) + neg
         ranked = sorted(scores, key=lambda c: (-scores[c], self._order[c]))
         best = ranked[0]
         top = max(scores[best], 0.0)
@@ -290,7 +316,7 @@ class Classifier:
         else:
             category, why = best, _why(evidence[best])
 
-        urgent_terms, danger_seen = self._urgency(norm, by_role, present, clause_of, spans)
+        urgent_terms, danger_seen = self._urgency(by_role, clause_idx, spans)
         result = Classification(
             category=category,
             confidence=min(max(confidence, 0.0), 1.0),
@@ -311,74 +337,110 @@ class Classifier:
         )
 
     # ------------------------------------------------------------------ urgency
-    def _urgency(self, norm, by_role, present, clause_of, spans):
+    def _urgency(
+        self,
+        by_role: dict[str, list[Occurrence]],
+        clause_idx,
+        spans: list[tuple[int, int]],
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
         phrase_occs = _unshielded(by_role.get("phrase", []), shields, overlap=True)
         present = {o.term for o in phrase_occs}
-        neg_cues = _unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", []))
-        hits: list[tuple[str, list[Occurrence]]] = []
+        neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
+        no_contrast = _Cues([])
+        hits: list[tuple[str, list[int]]] = []
         for occ in danger:
-            if _negated(occ, clause_of(occ.start), neg_cues, [], u.negation_window):
+            ci = clause_idx(occ.start)
+            if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
                 continue
-            hits.append((occ.term, [occ]))
-        for phrase in u.phrases:
-            label = _phrase_label(phrase, present)
+            hits.append((occ.term, [ci]))
+        for compiled in self._urgency_phrases:
+            label = _phrase_label(compiled, present)
             if label is None:
                 continue
-            occs = [o for o in phrase_occs if any(o.term in g for g in phrase.groups)]
-            hits.append((label, occs))
+            terms = self._phrase_terms[compiled[0]]
+            hits.append((label, [clause_idx(o.start) for o in phrase_occs if o.term in terms]))
         if not hits:
             return (), ()
 
-        lowering = {kind: by_role.get(f"lower:{kind}", []) for kind in u.lower}
-        now = by_role.get("now", [])
-        clause_index = {span: i for i, span in enumerate(spans)}
+        def clauses_with(occs: list[Occurrence]) -> set[int]:
+            return {clause_idx(o.start) for o in occs}
 
-        def inside(occs: list[Occurrence], span: tuple[int, int]) -> bool:
-            return any(span[0] <= o.start and o.end <= span[1] for o in occs)
+        near_miss = clauses_with(by_role.get("lower:near_miss", []))
+        now = clauses_with(by_role.get("now", []))
+        soft: dict[int, list[Occurrence]] = {}
+        for kind in u.lower:
+            if kind == "near_miss":
+                continue
+            for o in by_role.get(f"lower:{kind}", []):
+                soft.setdefault(clause_idx(o.start), []).append(o)
 
-        def lowered(span: tuple[int, int]) -> bool:
-            if inside(lowering.get("near_miss", []), span):
+        def lowered(i: int) -> bool:
+            if i in near_miss:
                 return True
-            if inside(now, span):
+            if i in now:
                 return False
-            soft = [o for k, occs in lowering.items() if k != "near_miss" for o in occs]
-            if inside(soft, span):
+            if i in soft:
                 return True
             # a clause that is only a time ("昨天晚上 楼道里着火了") lowers the next one
-            i = clause_index.get(span, -1)
-            if i > 0:
+            if i - 1 in soft:
                 prev = spans[i - 1]
-                cues = [o for o in soft if prev[0] <= o.start and o.end <= prev[1]]
-                if cues:
-                    covered = sum(o.end - o.start for o in _dedupe(cues))
-                    if (prev[1] - prev[0]) - covered <= 2:
-                        return True
+                covered = sum(o.end - o.start for o in _dedupe(soft[i - 1]))
+                if (prev[1] - prev[0]) - covered <= 2:
+                    return True
             return False
 
+        memo: dict[int, bool] = {}
         live: list[str] = []
         seen: list[str] = []
-        for label, occs in hits:
+        for label, idxs in hits:
             if label not in seen:
                 seen.append(label)
-            if any(not lowered(clause_of(o.start)) for o in occs) and label not in live:
-                live.append(label)
+            if label in live:
+                continue
+            for i in idxs:
+                if i not in memo:
+                    memo[i] = lowered(i)
+                if not memo[i]:
+                    live.append(label)
+                    break
         return tuple(live), tuple(seen)
 
-    # ------------------------------------------------------------------ jieba check
-    def _is_jieba_token(self, norm: str, occ: Occurrence, clause: tuple[int, int]) -> bool:
-        lo = max(clause[0], occ.start - _JIEBA_WINDOW)
-        hi = min(clause[1], occ.end + _JIEBA_WINDOW)
-        pos = lo
-        for tok in self.tokenizer.cut(norm[lo:hi], HMM=False):
-            if pos == occ.start:
-                return tok == occ.term
-            if pos > occ.start:
-                return False
-            pos += len(tok)
-        return False
+
+class _TokenCache:
+    """jieba tokens of the clauses that hold a single-character keyword, cut once each.
+
+    A clause up to ``_WHOLE_CLAUSE`` characters is cut whole (exactly what jieba would
+    do with the message); in a longer clause, a window of ``_JIEBA_WINDOW`` characters
+    either side of the character is cut, so a 4,096-character message without
+    punctuation costs a few small cuts, not one huge one."""
+
+    def __init__(self, classifier: Classifier, norm: str) -> None:
+        self._clf = classifier
+        self._norm = norm
+        self._starts: dict[tuple[int, int], frozenset[tuple[int, int]]] = {}
+
+    def _spans(self, lo: int, hi: int) -> frozenset[tuple[int, int]]:
+        key = (lo, hi)
+        spans = self._starts.get(key)
+        if spans is None:
+            out = []
+            pos = lo
+            for tok in self._clf.tokenizer.cut(self._norm[lo:hi], HMM=False):
+                out.append((pos, pos + len(tok)))
+                pos += len(tok)
+            spans = self._starts[key] = frozenset(out)
+        return spans
+
+    def is_token(self, occ: Occurrence, clause: tuple[int, int]) -> bool:
+        if clause[1] - clause[0] <= _WHOLE_CLAUSE:
+            lo, hi = clause
+        else:
+            lo = max(clause[0], occ.start - _JIEBA_WINDOW)
+            hi = min(clause[1], occ.end + _JIEBA_WINDOW)
+        return (occ.start, occ.end) in self._spans(lo, hi)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -429,46 +491,65 @@ def _unshielded(
 ) -> list[Occurrence]:
     """``occs`` minus those inside (or, with ``overlap``, touching) a shield occurrence:
     是不是 hides the 不是 inside it; 油烟 hides the 烟味 of 油烟味."""
-    if not shields:
+    if not shields or not occs:
         return occs
     if overlap:
-        return [
-            o
-            for o in occs
-            if not any(s.start < o.end and o.start < s.end and s.term != o.term for s in shields)
-        ]
-    return [
-        o
-        for o in occs
-        if not any(s.start <= o.start and o.end <= s.end and s.term != o.term for s in shields)
-    ]
-
-
-def _negated(
-    occ: Occurrence,
-    clause: tuple[int, int],
-    cues: list[Occurrence],
-    contrast: list[Occurrence],
-    window: int,
-) -> bool:
-    for cue in cues:
-        if cue.start < clause[0] or cue.end > occ.start:
+        covered: set[int] = set()
+        for sh in shields:
+            covered.update(range(sh.start, sh.end))
+        return [o for o in occs if covered.isdisjoint(range(o.start, o.end))]
+    ordered = sorted(shields, key=lambda sh: sh.start)
+    starts = [sh.start for sh in ordered]
+    max_end: list[int] = []
+    best = -1
+    for sh in ordered:
+        best = max(best, sh.end)
+        max_end.append(best)
+    out: list[Occurrence] = []
+    for o in occs:
+        k = bisect.bisect_right(starts, o.start) - 1
+        if k >= 0 and max_end[k] >= o.end:
             continue
-        if occ.start - cue.end > window:
-            continue
-        if any(cue.end <= c.start and c.end <= occ.start for c in contrast):
-            continue
-        return True
-    return False
+        out.append(o)
+    return out
 
 
-def _phrase_label(phrase: Phrase, present: set[str]) -> str | None:
-    parts: list[str] = []
-    for group in phrase.groups:
-        hit = next((alt for alt in group if alt in present), None)
-        if hit is None:
+class _Cues:
+    """Cue occurrences indexed by where they end, to test "is there a cue just before"."""
+
+    def __init__(self, occs: list[Occurrence]) -> None:
+        self._occs = sorted(occs, key=lambda o: o.end)
+        self._ends = [o.end for o in self._occs]
+
+    def between(self, lo: int, hi: int) -> list[Occurrence]:
+        """Cues that end in [lo, hi]."""
+        a = bisect.bisect_left(self._ends, lo)
+        b = bisect.bisect_right(self._ends, hi)
+        return self._occs[a:b]
+
+    def negates(self, occ: Occurrence, clause_start: int, window: int, contrast: _Cues) -> bool:
+        """A cue ends at most ``window`` characters before ``occ``, in its clause, with no
+        contrast word in between."""
+        for cue in self.between(occ.start - window, occ.start):
+            if cue.start < clause_start:
+                continue
+            if any(c.start >= cue.end for c in contrast.between(cue.end, occ.start)):
+                continue
+            return True
+        return False
+
+
+def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
+    return phrase, tuple(frozenset(g) for g in phrase.groups)
+
+
+def _phrase_label(compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]) -> str | None:
+    """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
+    phrase, sets = compiled
+    for group in sets:
+        if present.isdisjoint(group):
             return None
-        parts.append(hit)
+    parts = [next(alt for alt in group if alt in present) for group in phrase.groups]
     return "+".join(parts)
 
 

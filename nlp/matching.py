@@ -22,6 +22,7 @@ from dataclasses import dataclass
 __all__ = ["Occurrence", "TermIndex", "drop_contained"]
 
 _ASCII_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_ASCII_TERM_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?\*?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,42 +36,50 @@ class TermIndex:
     """An immutable index of terms; :meth:`find` lists their occurrences in a text."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        cjk: dict[str, list[str]] = {}
+        by_bigram: dict[str, list[str]] = {}
         self._ascii_exact: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        self._ascii_prefix: list[tuple[str, tuple[str, ...], str]] = []
-        self.single_chars: frozenset[str]
+        self._ascii_prefix: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
         singles: set[str] = set()
         for term in dict.fromkeys(terms):
             if not term:
                 continue
             if term.isascii():
-                words = tuple(term.split())
+                words = tuple(_ASCII_TERM_WORDS.findall(term))
+                if not words:
+                    continue
                 first = words[0]
                 if first.endswith("*"):
-                    self._ascii_prefix.append((first[:-1], words, term))
+                    stem = first[:-1]
+                    self._ascii_prefix.setdefault(stem[:2], []).append((stem, words, term))
                 else:
                     self._ascii_exact.setdefault(first, []).append((words, term))
+            elif len(term) == 1:
+                singles.add(term)
             else:
-                cjk.setdefault(term[0], []).append(term)
-                if len(term) == 1:
-                    singles.add(term)
-        # longest first: the first hit at a position is the longest term there
-        self._by_first = {ch: tuple(sorted(ts, key=len, reverse=True)) for ch, ts in cjk.items()}
-        self._first_chars = frozenset(self._by_first)
+                by_bigram.setdefault(term[:2], []).append(term)
+        # terms by their first two characters, longest first
+        self._by_bigram = {
+            bg: tuple(sorted(ts, key=len, reverse=True)) for bg, ts in by_bigram.items()
+        }
         self.single_chars = frozenset(singles)
         self._has_ascii = bool(self._ascii_exact or self._ascii_prefix)
 
     def find(self, text: str) -> list[Occurrence]:
         """Every occurrence of every term, ordered by start, longest first at a start."""
         out: list[Occurrence] = []
-        by_first = self._by_first
-        firsts = self._first_chars
+        append = out.append
+        get = self._by_bigram.get
+        singles = self.single_chars
         startswith = text.startswith
-        for i, ch in enumerate(text):
-            if ch in firsts:
-                for term in by_first[ch]:
+        for i in range(len(text)):
+            terms = get(text[i : i + 2])
+            if terms is not None:
+                for term in terms:
                     if startswith(term, i):
-                        out.append(Occurrence(term, i, i + len(term)))
+                        append(Occurrence(term, i, i + len(term)))
+            ch = text[i]
+            if ch in singles:
+                append(Occurrence(ch, i, i + 1))
         if self._has_ascii:
             ascii_hits = self._find_ascii(text)
             if ascii_hits:
@@ -83,11 +92,14 @@ class TermIndex:
         if not words:
             return []
         out: list[Occurrence] = []
+        exact = self._ascii_exact
+        prefix = self._ascii_prefix
         for i, (w, start, _end) in enumerate(words):
-            candidates = list(self._ascii_exact.get(w, ()))
-            for prefix, pattern, term in self._ascii_prefix:
-                if w.startswith(prefix):
-                    candidates.append((pattern, term))
+            candidates = list(exact.get(w, ()))
+            for key in (w[:2], w[:1]):
+                for stem, pattern, term in prefix.get(key, ()):
+                    if w.startswith(stem):
+                        candidates.append((pattern, term))
             for pattern, term in candidates:
                 end = _match_words(pattern, words, i)
                 if end is not None:

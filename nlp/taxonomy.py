@@ -113,6 +113,8 @@ class Taxonomy:
     categories: tuple[Category, ...]
     min_confidence: float = 0.4
     confidence_scale: float = 2.0
+    stacking: float = 1.0
+    """Each further piece of evidence of a category counts this much of the previous."""
     negation: tuple[str, ...] = ()
     negation_window: int = 6
     negation_ignore: tuple[str, ...] = ()
@@ -177,7 +179,7 @@ def load_taxonomy(path: str | os.PathLike[str] | None = None) -> Taxonomy:
         if p.suffix.lower() == ".toml":
             data = tomllib.loads(raw_text)
         else:
-            data = yaml.load(raw_text, Loader=_YAML_LOADER)  # noqa: S506 (safe loader)
+            data = yaml.load(raw_text, Loader=_YAML_LOADER)  # a safe loader (C if available)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         detail = " ".join(str(exc).split())
         raise TaxonomyError(f"{name}: not a valid taxonomy file ({detail}).") from None
@@ -276,7 +278,7 @@ class _Builder:
         if not isinstance(data, dict):
             raise self.fail("", "the file must be a mapping with a 'categories' list.")
         known = {
-            "version", "min_confidence", "confidence_scale", "negation", "spelling",
+            "version", "min_confidence", "confidence_scale", "stacking", "negation", "spelling",
             "lexicon", "categories", "rules", "urgency", "description", "neutral",
         }
         for key in data:
@@ -290,6 +292,9 @@ class _Builder:
         if not 0.0 <= min_conf <= 1.0:
             raise self.fail("", f"min_confidence must be between 0 and 1, not {min_conf}.")
         scale = self.number(data.get("confidence_scale", 2.0), "", "confidence_scale")
+        stacking = self.number(data.get("stacking", 1.0), "", "stacking")
+        if stacking > 1.0:
+            raise self.fail("", f"stacking must be between 0 and 1, not {stacking}.")
 
         neg = self.mapping(data.get("negation"), "negation", "negation")
         negation = self.terms(neg.get("cues"), "negation", "cues", allow_empty=True)
@@ -309,6 +314,7 @@ class _Builder:
             categories=categories,
             min_confidence=min_conf,
             confidence_scale=scale,
+            stacking=stacking,
             negation=negation,
             negation_window=window,
             negation_ignore=neg_ignore,
