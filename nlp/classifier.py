@@ -257,7 +257,8 @@ class Classifier:
         negated: list[str] = []
         window = self.taxonomy.negation_window
         tokens = _TokenCache(self, norm)
-        for occ in drop_contained(keyword_occs):
+        kept = drop_contained(keyword_occs)
+        for occ in kept:
             if occ.term in counted or not self._owners[occ.term]:
                 continue
             clause = spans[clause_idx(occ.start)]
@@ -274,9 +275,12 @@ class Classifier:
         # a keyword negated once and used plainly elsewhere counts
         negated = [t for t in negated if t not in counted]
 
-        # ---- phrases and near-neighbour rules
+        # ---- phrases and near-neighbour rules. A phrase word written inside a longer
+        # keyword of other categories only (气味 inside 煤气味) is not there for this
+        # category's phrases.
+        shadows = self._shadows(by_role.get("phrase", []), kept)
         for cid, compiled in self._category_phrases:
-            label = _phrase_label(compiled, present)
+            label = _phrase_label(compiled, _visible(present, shadows, cid))
             if label is not None:
                 weight = compiled[0].weight
                 scores[cid] += weight
@@ -335,6 +339,30 @@ class Classifier:
             classification=result,
             danger=danger_seen,
         )
+
+    def _shadows(
+        self, phrase_occs: list[Occurrence], kept: list[Occurrence]
+    ) -> dict[str, frozenset[str] | None]:
+        """For each phrase word: ``None`` if some occurrence stands free, else the
+        categories of the longer keywords that hold its occurrences (it is visible to
+        those categories' phrases only)."""
+        if not kept or not phrase_occs:
+            return {}
+        starts = [k.start for k in kept]
+        out: dict[str, frozenset[str] | None] = {}
+        for o in phrase_occs:
+            if o.term in out and out[o.term] is None:
+                continue
+            cats: set[str] = set()
+            hi = bisect.bisect_right(starts, o.start)
+            for k in kept[max(0, hi - 8) : hi]:
+                if k.start <= o.start and o.end <= k.end and (k.end - k.start) > (o.end - o.start):
+                    cats.update(cid for cid, _ in self._owners[k.term])
+            if not cats:
+                out[o.term] = None
+            else:
+                out[o.term] = out.get(o.term, frozenset()) | cats
+        return out
 
     # ------------------------------------------------------------------ urgency
     def _urgency(
@@ -537,6 +565,14 @@ class _Cues:
                 continue
             return True
         return False
+
+
+def _visible(
+    present: set[str], shadows: dict[str, frozenset[str] | None], cid: str
+) -> set[str]:
+    """``present`` without the words that only occur inside other categories' keywords."""
+    hidden = {t for t, cats in shadows.items() if cats is not None and cid not in cats}
+    return present - hidden if hidden else present
 
 
 def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
