@@ -51,7 +51,7 @@ def _base_extractor(method: str):
     """jieba's TF-IDF (IDF table loaded once) or TextRank extractor."""
     with _extractor_lock:
         if method not in _extractors:
-            import jieba.analyse  # noqa: PLC0415  (heavy: loads the IDF table)
+            import jieba.analyse  # heavy: loads the IDF table, so only when asked
 
             _extractors[method] = (
                 jieba.analyse.TFIDF() if method == "tfidf" else jieba.analyse.TextRank()
@@ -65,7 +65,7 @@ def _extractor_for(classifier: Classifier, method: str):
     if method == "tfidf":
         ex.tokenizer = classifier.tokenizer
     else:
-        import jieba.posseg  # noqa: PLC0415
+        import jieba.posseg
 
         ex.tokenizer = ex.postokenizer = jieba.posseg.POSTokenizer(classifier.tokenizer)
     return ex
