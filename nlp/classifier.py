@@ -154,11 +154,17 @@ class Classifier:
         self._phrase_terms = {
             p: frozenset(alt for group in p.groups for alt in group) for p in u.phrases
         }
+        term_kinds: dict[str, list[str]] = {}
+        for kind in u.kinds:
+            for t in kind.terms:
+                term_kinds.setdefault(t, []).append(kind.name)
+        self._term_kinds = {t: tuple(k) for t, k in term_kinds.items()}
+        self._kinds = {k.name: k for k in u.kinds}
         self._category_phrases = tuple(
             (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
         self._rules = tuple((rule, _compile(rule.when)) for rule in tax.rules)
-        self._urgency_phrases = tuple(_compile(p) for p in u.phrases)
+        self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
         # words jieba must know: every category keyword written in Chinese. Urgency
         # terms are not added: they are phrases (正在撬) that would swallow keywords.
@@ -292,6 +298,16 @@ class Classifier:
                     scores[cid] += w
                     evidence[cid].append((label, w))
 
+        # ---- danger points to a category even when nothing else does
+        urgent_terms, danger_seen, kinds = self._urgency(by_role, clause_idx, spans)
+        for name, label in kinds.items():
+            kind = self._kinds[name]
+            if kind.category is None or not kind.weight:
+                continue
+            if any(lbl == label for lbl, _ in evidence[kind.category]):
+                continue
+            evidence[kind.category].append((label, kind.weight))
+
         # ---- decision: each further piece of evidence counts a little less
         # (stacking), so a pile of weak hints does not outweigh one decisive keyword
         decay = self.taxonomy.stacking
@@ -320,7 +336,6 @@ class Classifier:
         else:
             category, why = best, _why(evidence[best])
 
-        urgent_terms, danger_seen = self._urgency(by_role, clause_idx, spans)
         result = Classification(
             category=category,
             confidence=min(max(confidence, 0.0), 1.0),
@@ -370,7 +385,8 @@ class Classifier:
         by_role: dict[str, list[Occurrence]],
         clause_idx,
         spans: list[tuple[int, int]],
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+        """(live danger labels, all danger labels, kind -> first label) of a message."""
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
@@ -379,19 +395,23 @@ class Classifier:
         neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
         no_contrast = _Cues([])
         hits: list[tuple[str, list[int]]] = []
+        kinds: dict[str, str] = {}  # kind name -> first label seen
         for occ in danger:
             ci = clause_idx(occ.start)
             if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
                 continue
             hits.append((occ.term, [ci]))
-        for compiled in self._urgency_phrases:
+            for kind in self._term_kinds[occ.term]:
+                kinds.setdefault(kind, occ.term)
+        for kind, compiled in self._urgency_phrases:
             label = _phrase_label(compiled, present)
             if label is None:
                 continue
             terms = self._phrase_terms[compiled[0]]
             hits.append((label, [clause_idx(o.start) for o in phrase_occs if o.term in terms]))
+            kinds.setdefault(kind, label)
         if not hits:
-            return (), ()
+            return (), (), {}
 
         def clauses_with(occs: list[Occurrence]) -> set[int]:
             return {clause_idx(o.start) for o in occs}
@@ -434,7 +454,7 @@ class Classifier:
                 if not memo[i]:
                     live.append(label)
                     break
-        return tuple(live), tuple(seen)
+        return tuple(live), tuple(seen), kinds
 
 
 class _TokenCache:

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_TAXONOMY",
     "FALLBACK_ID",
     "Category",
+    "DangerKind",
     "Phrase",
     "Rule",
     "Taxonomy",
@@ -90,19 +91,40 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class DangerKind:
+    """One kind of danger (fire, gas, medical...): its terms and phrases, and the
+    category it points to (with ``weight``) even when nothing else in the message does."""
+
+    name: str
+    terms: tuple[str, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+    category: str | None = None
+    weight: float = 0.0
+
+
+@dataclass(frozen=True)
 class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
     the danger is past, hypothetical, habitual or was a near miss (``lower``); a "now"
     cue in the same clause cancels past/hypothetical/habitual, never ``near_miss``."""
 
-    danger: tuple[str, ...] = ()
-    phrases: tuple[Phrase, ...] = ()
+    kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
     negation: tuple[str, ...] = ()
     negation_window: int = 2
     negation_ignore: tuple[str, ...] = ()
     lower: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     now: tuple[str, ...] = ()
+
+    @property
+    def danger(self) -> tuple[str, ...]:
+        """Every danger term, of every kind."""
+        return tuple(dict.fromkeys(t for k in self.kinds for t in k.terms))
+
+    @property
+    def phrases(self) -> tuple[Phrase, ...]:
+        """Every danger phrase, of every kind."""
+        return tuple(p for k in self.kinds for p in k.phrases)
 
 
 @dataclass(frozen=True)
@@ -306,7 +328,7 @@ class _Builder:
         categories = self.read_categories(data.get("categories"))
         ids = {c.id for c in categories}
         rules = self.read_rules(data.get("rules"), ids)
-        urgency = self.read_urgency(data.get("urgency"))
+        urgency = self.read_urgency(data.get("urgency"), ids)
         self.check_ambiguous(categories)
 
         return Taxonomy(
@@ -447,18 +469,37 @@ class _Builder:
             out.append(Rule(name=name, when=when, add=MappingProxyType(add)))
         return tuple(out)
 
-    def read_urgency(self, value: Any) -> UrgencyRules:
+    def read_urgency(self, value: Any, ids: set[str]) -> UrgencyRules:
         u = self.mapping(value, "urgency", "urgency")
         where = "urgency"
         for key in u:
-            if key not in {"danger", "phrases", "ignore", "negation", "lower", "now"}:
+            if key not in {"danger", "ignore", "negation", "lower", "now"}:
                 raise self.fail(where, f"has unknown key {key!r}.")
-        danger = self.terms(u.get("danger"), where, "danger", allow_empty=True)
-        phrases_raw = u.get("phrases") or []
-        if not isinstance(phrases_raw, list):
-            raise self.fail(where, "phrases must be a list of patterns.")
-        phrases = tuple(self.phrase(p, 1.0, where) for p in phrases_raw)
-        if not danger and not phrases:
+        kinds_raw = self.mapping(u.get("danger"), where, "danger")
+        kinds: list[DangerKind] = []
+        for name, raw in kinds_raw.items():
+            kw = f"urgency danger '{name}'"
+            raw = self.mapping(raw, kw, "a kind of danger")
+            for key in raw:
+                if key not in {"terms", "phrases", "category", "weight"}:
+                    raise self.fail(kw, f"has unknown key {key!r}.")
+            terms = self.terms(raw.get("terms"), kw, "terms", allow_empty=True)
+            phrases_raw = raw.get("phrases") or []
+            if not isinstance(phrases_raw, list):
+                raise self.fail(kw, "phrases must be a list of patterns.")
+            phrases = tuple(self.phrase(p, 0.0, kw) for p in phrases_raw)
+            if not terms and not phrases:
+                raise self.fail(kw, "has no terms and no phrases.")
+            category = raw.get("category")
+            if category is not None and category not in ids:
+                raise self.fail(kw, f"points to unknown category id {category!r}.")
+            weight = self.number(raw.get("weight", 0), kw, "weight", positive=False)
+            kinds.append(
+                DangerKind(
+                    name=str(name), terms=terms, phrases=phrases, category=category, weight=weight
+                )
+            )
+        if not kinds:
             raise self.fail(where, "has no danger terms or phrases; nothing could ever be urgent.")
         neg = self.mapping(u.get("negation"), where, "negation")
         lower_raw = self.mapping(u.get("lower"), where, "lower")
@@ -470,8 +511,7 @@ class _Builder:
             for kind in _LOWER_KINDS
         }
         return UrgencyRules(
-            danger=danger,
-            phrases=phrases,
+            kinds=tuple(kinds),
             ignore=self.terms(u.get("ignore"), where, "ignore", allow_empty=True),
             negation=self.terms(neg.get("cues"), where, "negation cues", allow_empty=True),
             negation_window=int(self.number(neg.get("window", 2), where, "negation window", positive=False)),
