@@ -556,21 +556,19 @@ class PeopleMixin:
         return str((chat_id * 2_654_435_761) % 9_000_000_000_000_000_000 + 10**18)
 
     def press(
-        self: FakeTelegram, user: FakeUser | int, message: MessageRef, data: str
+        self: FakeTelegram, user: FakeUser | int, message: MessageRef, data: str, *,
+        forged: bool = False,
     ) -> str:
         """The user presses an inline button of a bot message; ``data`` is used as given.
-        Returns the callback_query id."""
+        Returns the callback_query id. ``forged=True``: a press Telegram's apps would never
+        send, from someone outside the group (a modified client); the bot may answer it."""
         u = self._user(user)
         msg = self._ref(message)
         if msg.get("from", {}).get("id") != self.bot_user.id:
             raise ValueError("inline buttons belong to the bot's messages")
         chat_id = msg["chat"]["id"]
-        if self.chats[chat_id].type != "private":
-            status = self._members.get(chat_id, {}).get(u.id, "left")
-            if status not in _MEMBER_STATUSES:
-                raise ValueError(f"{u.first_name} is not a member of that chat")
-        elif chat_id != u.id:
-            raise ValueError("that private chat belongs to another user")
+        if not forged:
+            self._check_can_press(u, chat_id)
         self._cq_counter += 1
         qid = str(4_382_000_000_000_000_000 + self._cq_counter)
         query = {
@@ -585,6 +583,14 @@ class PeopleMixin:
         self._emit({"type": "callback_query", "callback_query": query, "chat_id": chat_id,
                     "message_id": msg["message_id"]})
         return qid
+
+    def _check_can_press(self: FakeTelegram, user: FakeUser, chat_id: int) -> None:
+        if self.chats[chat_id].type != "private":
+            status = self._members.get(chat_id, {}).get(user.id, "left")
+            if status not in _MEMBER_STATUSES:
+                raise ValueError(f"{user.first_name} is not a member of that chat")
+        elif chat_id != user.id:
+            raise ValueError("that private chat belongs to another user")
 
     def press_button(
         self: FakeTelegram, user: FakeUser | int, message: MessageRef, text: str

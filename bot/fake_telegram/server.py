@@ -567,6 +567,14 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
         self.stats["updates_redelivered"] += 1
         return old.update
 
+    def resume(self, *, last_update_id: int = 0, last_message_ids: dict[int, int] | None = None
+               ) -> None:
+        """Carry on numbering after an earlier session, as Telegram does when a bot restarts:
+        update ids above ``last_update_id``, each chat's message ids above the one given."""
+        self._next_update_id = max(self._next_update_id, last_update_id + 1)
+        for chat_id, last in (last_message_ids or {}).items():
+            self._next_mid[chat_id] = max(self._next_mid.get(chat_id, 1), last + 1)
+
     @property
     def pending_update_count(self) -> int:
         return len(self._pending)

@@ -1,0 +1,68 @@
+"""`minhu sandbox --seed`: a week played through the real bot, so /open and /my show it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time, timedelta
+
+import pytest_asyncio
+from sqlmodel import col, select
+
+from bot.sandbox.seed import WEEK, Do, seed_week
+from storage.tables import ACTIVE_STATUSES, Ticket, TicketStatus
+from tests.e2e.world import shared_classifier
+from tests.support.sandbox import running_sandbox
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def classifier() -> object:
+    return shared_classifier()
+
+
+async def test_a_seeded_week_shows_in_the_chats_in_open_and_in_my(db_url: str, classifier: object) -> None:
+    async with running_sandbox(framework="ptb", database=db_url, classifier=classifier, seeding=True) as page:
+        sandbox = page.sandbox
+        assert sandbox.bot is not None
+        started = sandbox.clock.now()
+        assert timedelta(days=7) < datetime.now(UTC) - started < timedelta(days=8)
+        week = await seed_week(sandbox)
+        assert abs(sandbox.clock.now() - datetime.now(UTC)) < timedelta(minutes=1)  # back to the real time
+
+        async with sandbox.bot.db.session() as session:
+            tickets = list((await session.exec(select(Ticket).order_by(col(Ticket.id)))).all())
+        reports = [step for step in WEEK if step.do is Do.REPORT]
+        assert [tk.text for tk in tickets] == [step.words for step in reports]
+        assert week.tickets == len(reports) and week.still_open == sum(tk.status in ACTIVE_STATUSES for tk in tickets)
+        by_name = {step.ticket: tk for step, tk in zip(reports, tickets, strict=True)}
+
+        # each ticket has the life the script gave it
+        finished = {step.ticket for step in WEEK if step.do in (Do.RESOLVE, Do.CLOSE)}
+        reopened = {step.ticket for step in WEEK if step.do is Do.VERDICT and step.words == "没解决"} if week.verdicts else set()
+        for name, ticket in by_name.items():
+            assert (ticket.status in ACTIVE_STATUSES) == (name not in finished or name in reopened), name
+        assert by_name["rubbish again"].close_reason == "duplicate"
+        assert by_name["clutter"].category == "safety" and by_name["clutter"].status == TicketStatus.CLAIMED
+        assert by_name["gas"].urgent
+        lift = by_name["lift"]
+        local = lift.created_at.astimezone(sandbox.settings.tz)
+        assert local.time().replace(second=0, microsecond=0) == time(8, 40) and local.date() == started.astimezone(sandbox.settings.tz).date()
+        assert lift.assignee_name == "李明"
+
+        # every ticket has its card in the staff group; photos and a location were added
+        group = sandbox.tg.chat_history(sandbox.group.id)
+        for ticket in tickets:
+            assert any(f"工单 #{ticket.id} ·" in (m.get("text") or "") for m in group), ticket.id
+        assert sum("photo" in m for m in group) == sum(step.do is Do.PHOTO for step in WEEK)
+        assert sum("location" in m for m in group) == sum(step.do is Do.LOCATION for step in WEEK)
+
+        # /open lists what is still open; a resident's /my lists only their own tickets
+        li, wang = sandbox.person("李明"), sandbox.person("王秀英")
+        mark = len(sandbox.tg.sent)
+        sandbox.send_text(li.id, sandbox.group.id, "/open")
+        sandbox.send_text(wang.id, wang.id, "/my")
+        await sandbox.settle()
+        answers = {s.chat_id: s.text or "" for s in sandbox.tg.sent[mark:]}
+        listed = {int(n) for n in re.findall(r"#(\d+)", answers[sandbox.group.id])}
+        assert listed == {tk.id for tk in tickets if tk.status in ACTIVE_STATUSES}
+        mine = {int(n) for n in re.findall(r"#(\d+)", answers[wang.id])}
+        assert mine == {tk.id for tk in tickets if tk.resident_id == wang.id} and len(mine) == 4
