@@ -57,6 +57,7 @@ async def _serve(args: argparse.Namespace) -> None:
     from bot.cli import _until_signalled
     from bot.sandbox import Sandbox, SandboxError
     from bot.sandbox.seed import seed_week
+    from storage.db import safe_url
 
     sandbox = Sandbox(framework=args.framework, database=args.database, seeding=args.seed)
     print("Minhu sandbox: starting the fake Telegram and the bot…", flush=True)
@@ -74,7 +75,7 @@ async def _serve(args: argparse.Namespace) -> None:
             print(f"seeded {week.summary()} in {time.monotonic() - began:.1f} s", flush=True)
         runner, url = await _open_page(sandbox, args.host, args.port)
         where = "a temporary file, deleted on exit" if sandbox.temporary else "kept after exit"
-        print(f"framework {sandbox.settings.framework}; database {sandbox.database_url} ({where})")
+        print(f"framework {sandbox.settings.framework}; database {safe_url(sandbox.database_url)} ({where})")
         print(f"\n  Open {url} in your browser.  Ctrl+C stops the sandbox.\n", flush=True)
         await _until_signalled()
         print("stopping…", flush=True)

@@ -371,7 +371,7 @@ function colourOf(id) {
 }
 
 function summary(kind, text) {
-  if (text) return text.replace(/\s+/g, " ").slice(0, 60);
+  if (text) return text.replace(/\s+/g, " ").slice(0, 40);
   const label = { photo: "photo_label", location: "location_label", venue: "location_label", contact: "contact_label",
     voice: "voice_label", document: "document_label", sticker: "sticker_label", video: "video_label",
     poll: "poll_label" }[kind] || "other_label";
