@@ -163,7 +163,11 @@ class Classifier:
         self._category_phrases = tuple(
             (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
-        self._rules = tuple((rule, _compile(rule.when)) for rule in tax.rules)
+        # a rule sees phrase words as the category it favours most does
+        self._rules = tuple(
+            (rule, _compile(rule.when), max(rule.add, key=lambda c: rule.add[c]))
+            for rule in tax.rules
+        )
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
         # words jieba must know: every category keyword written in Chinese. Urgency
@@ -291,8 +295,8 @@ class Classifier:
                 weight = compiled[0].weight
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
-        for rule, compiled in self._rules:
-            label = _phrase_label(compiled, present)
+        for rule, compiled, main in self._rules:
+            label = _phrase_label(compiled, _visible(present, shadows, main))
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
