@@ -308,9 +308,13 @@ class Classifier:
             kind = self._kinds[name]
             if kind.category is None or not kind.weight:
                 continue
-            if any(lbl == label for lbl, _ in evidence[kind.category]):
-                continue
-            evidence[kind.category].append((label, kind.weight))
+            ev = evidence[kind.category]
+            same = [i for i, (lbl, _) in enumerate(ev) if lbl == label]
+            if same:  # the danger word is also a keyword: it counts once, at the higher weight
+                i = same[0]
+                ev[i] = (label, max(ev[i][1], kind.weight))
+            else:
+                ev.append((label, kind.weight))
 
         # ---- decision: each further piece of evidence counts a little less
         # (stacking), so a pile of weak hints does not outweigh one decisive keyword

@@ -51,7 +51,7 @@ FALLBACK_ID = "other"
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_LOWER_KINDS = ("past", "hypothetical", "habitual", "near_miss")
+_LOWER_KINDS = ("past", "hypothetical", "habitual", "annoyance", "near_miss")
 
 
 class TaxonomyError(ValueError):
@@ -105,8 +105,9 @@ class DangerKind:
 @dataclass(frozen=True)
 class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
-    the danger is past, hypothetical, habitual or was a near miss (``lower``); a "now"
-    cue in the same clause cancels past/hypothetical/habitual, never ``near_miss``."""
+    the danger is past, hypothetical, habitual, an annoyance (smoke from cigarettes) or
+    was a near miss (``lower``); a "now" cue in the same clause cancels every kind of
+    lowering except ``near_miss``."""
 
     kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -368,7 +369,7 @@ class _Builder:
         for key, words in table.items():
             if not isinstance(key, str) or not _ID_RE.match(key):
                 raise self.fail("lexicon", f"name {key!r} must be lower case letters, digits or _.")
-            self.lexicon[key] = self.terms(words, f"lexicon '{key}'", "the list")
+            self.lexicon[key] = self.terms(words, f"lexicon '{key}'", "the word list")
 
     def read_categories(self, value: Any) -> tuple[Category, ...]:
         if not isinstance(value, list) or not value:
