@@ -122,7 +122,6 @@ class Classifier:
         for term in tax.neutral:
             self._owners.setdefault(term, ())
 
-
         roles = _Roles()
         roles.add("neg", tax.negation)
         roles.add("neg_ignore", tax.negation_ignore)
@@ -205,6 +204,11 @@ class Classifier:
             for word in self._jieba_words:
                 tk.add_word(word)
             self._tokenizer = tk
+
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`warm_up` has run: no message will wait for jieba."""
+        return self._tokenizer is not None
 
     @property
     def tokenizer(self) -> jieba.Tokenizer:
@@ -595,9 +599,7 @@ class _Cues:
         return False
 
 
-def _visible(
-    present: set[str], shadows: dict[str, frozenset[str] | None], cid: str
-) -> set[str]:
+def _visible(present: set[str], shadows: dict[str, frozenset[str] | None], cid: str) -> set[str]:
     """``present`` without the words that only occur inside other categories' keywords."""
     hidden = {t for t, cats in shadows.items() if cats is not None and cid not in cats}
     return present - hidden if hidden else present
@@ -607,7 +609,9 @@ def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
     return phrase, tuple(frozenset(g) for g in phrase.groups)
 
 
-def _phrase_label(compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]) -> str | None:
+def _phrase_label(
+    compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]
+) -> str | None:
     """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
     phrase, sets = compiled
     for group in sets:

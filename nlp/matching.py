@@ -107,9 +107,7 @@ class TermIndex:
         return out
 
 
-def _match_words(
-    pattern: tuple[str, ...], words: list[tuple[str, int, int]], i: int
-) -> int | None:
+def _match_words(pattern: tuple[str, ...], words: list[tuple[str, int, int]], i: int) -> int | None:
     if i + len(pattern) > len(words):
         return None
     for k, part in enumerate(pattern):

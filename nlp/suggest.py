@@ -121,7 +121,10 @@ def suggest_keywords(
             tags = extractor.extract_tags(norm, topK=20, withWeight=True)
         else:
             tags = extractor.extract_tags(
-                norm, topK=20, withWeight=True, allowPOS=("n", "nr", "ns", "nz", "vn", "v", "a", "an")
+                norm,
+                topK=20,
+                withWeight=True,
+                allowPOS=("n", "nr", "ns", "nz", "vn", "v", "a", "an"),
             )
         for word, weight in tags:
             word = word.strip()

@@ -105,7 +105,9 @@ def test_perfect_and_empty() -> None:
 
 def test_read_labelled_csv(tmp_path: Path) -> None:
     p = tmp_path / "rows.csv"
-    p.write_text('text,category,urgent\n"电梯坏了, 快修",repair,0\n煤气味,safety,1\n', encoding="utf-8")
+    p.write_text(
+        'text,category,urgent\n"电梯坏了, 快修",repair,0\n煤气味,safety,1\n', encoding="utf-8"
+    )
     assert read_labelled_csv(p) == [("电梯坏了, 快修", "repair", False), ("煤气味", "safety", True)]
     q = tmp_path / "no_urgent.csv"
     q.write_text("\ufefftext,category\n你好,other\n", encoding="utf-8")  # with a BOM

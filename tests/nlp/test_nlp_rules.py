@@ -226,13 +226,13 @@ def test_classify_is_thread_safe(clf: Classifier) -> None:
 
 def test_first_classify_without_warm_up_loads_jieba_when_needed() -> None:
     fresh = load_classifier()
-    assert fresh._tokenizer is None
+    assert not fresh.ready
     # no single-character keyword: answered without jieba
     assert fresh.classify("低保怎么申请").category == "assistance"
-    assert fresh._tokenizer is None
+    assert not fresh.ready
     # 灯 is a single-character keyword: jieba decides, and is loaded on demand
     assert fresh.classify("灯坏了").category == "repair"
-    assert fresh._tokenizer is not None
+    assert fresh.ready
     fresh.warm_up()  # idempotent
 
 

@@ -126,7 +126,9 @@ def test_badly_formed_id(tmp_path: Path) -> None:
 def test_empty_keyword_list(tmp_path: Path) -> None:
     msg = error_for(tmp_path, MINIMAL.replace("keywords: {3: [电梯], 1: [坏了]}", "keywords: {}"))
     assert "category 'repair'" in msg and "empty keyword list" in msg
-    msg = error_for(tmp_path, MINIMAL.replace("keywords: {3: [电梯], 1: [坏了]}", "keywords: {3: []}"))
+    msg = error_for(
+        tmp_path, MINIMAL.replace("keywords: {3: [电梯], 1: [坏了]}", "keywords: {3: []}")
+    )
     assert "category 'repair'" in msg and "empty" in msg
 
 
@@ -174,7 +176,9 @@ def test_bad_weight(tmp_path: Path) -> None:
 
 def test_unknown_key_is_a_typo_not_silence(tmp_path: Path) -> None:
     assert "unknown top-level key 'categorys'" in error_for(tmp_path, MINIMAL + "categorys: []\n")
-    msg = error_for(tmp_path, MINIMAL.replace("    en: Repairs\n", "    en: Repairs\n    keyword: {}\n"))
+    msg = error_for(
+        tmp_path, MINIMAL.replace("    en: Repairs\n", "    en: Repairs\n    keyword: {}\n")
+    )
     assert "unknown key 'keyword'" in msg
 
 
@@ -184,7 +188,10 @@ def test_misspelling_that_would_shadow_a_keyword(tmp_path: Path) -> None:
 
 
 def test_undefined_lexicon_reference(tmp_path: Path) -> None:
-    text = MINIMAL.replace("keywords: {3: [电梯], 1: [坏了]}", "keywords: {3: [电梯]}\n    phrases: {'@stairs + 黑': 2}")
+    text = MINIMAL.replace(
+        "keywords: {3: [电梯], 1: [坏了]}",
+        "keywords: {3: [电梯]}\n    phrases: {'@stairs + 黑': 2}",
+    )
     assert "'@stairs'" in error_for(tmp_path, text)
 
 
