@@ -95,7 +95,7 @@ t2 = time.perf_counter()
 r1 = clf.classify("3幢电梯又坏了 麻烦尽快来修")   # no single-character keyword: no jieba needed
 t3 = time.perf_counter()
 needed_jieba_before = clf.ready
-r2 = clf.classify("那盏灯又坏了")                # 灯: jieba decides, dictionary loads now
+r2 = clf.classify("那个灯又不亮了")              # 灯: jieba decides, dictionary loads now
 t4 = time.perf_counter()
 clf.warm_up()                                   # already done: a no-op
 t5 = time.perf_counter()
