@@ -45,6 +45,7 @@ _log = logging.getLogger(__name__)
 # decides its token exactly as segmenting the whole clause would, in practice.
 _JIEBA_WINDOW = 6
 _WHOLE_CLAUSE = 40
+_NEUTRAL = "\x00neutral"
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,11 @@ class Classifier:
             hi = bisect.bisect_right(starts, o.start)
             for k in kept[max(0, hi - 8) : hi]:
                 if k.start <= o.start and o.end <= k.end and (k.end - k.start) > (o.end - o.start):
-                    cats.update(cid for cid, _ in self._owners[k.term])
+                    owners = self._owners[k.term]
+                    if owners:
+                        cats.update(cid for cid, _ in owners)
+                    else:  # a neutral word (楼下有人: a place, not a neighbour) hides it from all
+                        cats.add(_NEUTRAL)
             if not cats:
                 out[o.term] = None
             else:
