@@ -114,3 +114,8 @@ def test_bad_taxonomy_is_exit_2_with_one_sentence(
 def test_eval_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["eval", "/nonexistent/rows.csv"]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_stand_alone_main(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_nlp.main(["classify", "电梯坏了", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["category"] == "repair"

@@ -2,10 +2,11 @@
 
 - requests-dev.csv: a copy of /work/shared/data/requests-dev.csv (CI has no /work/shared).
   The project's targets: accuracy >= 0.95, urgent recall 1.0.
-- holdout.csv, holdout2.csv, holdout3.csv: written by the nlp author from the labelling
-  guide, each before any run of the classifier against it. Their *first* runs were the
-  honest unseen figures (see nlp/README.md); the rules were improved afterwards from the
-  kinds of mistakes they showed, so today's figures on them are no longer unseen figures.
+- holdout.csv and holdout2..5.csv: written by the nlp author from the labelling guide,
+  each before any run of the classifier against it. Their *first* runs were the honest
+  unseen figures (kept beside them as holdoutN-first-blind-run.txt, summarised in
+  nlp/README.md); the rules were then improved from the kinds of mistakes they showed, so
+  today's figures on them are no longer unseen figures.
   Thresholds sit a little under what the classifier achieves now.
 - probes.csv, probes2.csv: hard cases written while tuning (urgency, near neighbours).
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
@@ -37,6 +38,8 @@ def clf() -> Classifier:
         ("holdout.csv", 0.97, 0.97),
         ("holdout2.csv", 0.95, 0.95),
         ("holdout3.csv", 0.95, 0.95),
+        ("holdout4.csv", 0.95, 0.95),
+        ("holdout5.csv", 0.93, 0.93),
         ("probes.csv", 0.95, 0.95),
         ("probes2.csv", 0.83, 0.75),
     ],
