@@ -9,7 +9,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from playwright.async_api import expect
 from sqlmodel import col, select
 
 from bot.fake_telegram.files import tiny_png
@@ -21,6 +20,7 @@ from tests.browser.conftest import PHONE, Browser, open_browser
 from tests.support.sandbox import Page
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.async_api", reason="the browser tests need Playwright (pip install -e '.[test]')").expect
 
 
 def plain(key: str, **values: object) -> str:
