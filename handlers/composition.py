@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import residents, staff
+from handlers import overdue, residents, satisfaction, staff
 from handlers.router import Router
 
 
@@ -10,4 +10,6 @@ def build_router() -> Router:
     router = Router()
     router.include(residents.router)
     router.include(staff.router)
+    router.include(satisfaction.router)
+    router.include(overdue.router)
     return router

@@ -56,6 +56,7 @@ class Router:
         self.commands: dict[tuple[str, Scope], Command] = {}
         self.buttons: dict[str, ButtonSpec] = {}
         self.dialogs: dict[str, DialogHandler] = {}
+        self.dialogs_ended_by_commands: set[str] = set()
         self.timers: dict[str, TimerSpec] = {}
         self.poll_handlers: list[PollHandler] = []
         self.resident_message: MessageHandler | None = None
@@ -81,10 +82,15 @@ class Router:
 
         return register
 
-    def dialog(self, kind: str) -> Callable[[DialogHandler], DialogHandler]:
+    def dialog(self, kind: str, *, ended_by_commands: bool = False) -> Callable[[DialogHandler], DialogHandler]:
+        """A handler for the next private message of a person in a dialog of `kind`. With
+        `ended_by_commands`, a command or menu button ends the dialog instead of waiting."""
+
         def register(fn: DialogHandler) -> DialogHandler:
             _unique(self.dialogs, kind, "dialog")
             self.dialogs[kind] = fn
+            if ended_by_commands:
+                self.dialogs_ended_by_commands.add(kind)
             return fn
 
         return register
@@ -131,6 +137,7 @@ class Router:
                 _unique(mapping, key, what)
                 mapping[key] = value
         self.poll_handlers.extend(other.poll_handlers)
+        self.dialogs_ended_by_commands |= other.dialogs_ended_by_commands
         for slot in ("resident_message", "resident_edit", "staff_reply"):
             if getattr(other, slot) is not None:
                 if getattr(self, slot) is not None:

@@ -6,9 +6,12 @@ bot.settings.Settings extends this with what only the runtime needs (token, data
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
+
+from handlers.deadline_config import Deadlines, load_deadlines
 
 
 class Rules(BaseModel):
@@ -38,6 +41,28 @@ class Rules(BaseModel):
     shift_reminders: str = "24h,1h"
     checkin_window_minutes: int = Field(default=60, ge=0)
     points_per_hour: float = Field(default=1.0, ge=0)
+
+    # closing the loop: the times each category may wait (see handlers/deadlines.toml,
+    # the default when unset); WEEKLY_SUMMARY is "mon 09:00" or "off"
+    deadlines_file: Path | None = None
+
+    @field_validator("deadlines_file")
+    @classmethod
+    def _deadlines_readable(cls, value: Path | None) -> Path | None:
+        load_deadlines(value)
+        return value
+
+    @field_validator("weekly_summary")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        from handlers.worktime import parse_weekly
+
+        parse_weekly(value)
+        return value
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return load_deadlines(self.deadlines_file)
 
     @field_validator("timezone")
     @classmethod

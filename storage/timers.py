@@ -61,3 +61,7 @@ async def take_timer(*, session: AsyncSession, timer_id: int, now: datetime) -> 
     timer.status = TimerStatus.DONE
     timer.fired_at = now
     return timer
+
+
+async def get_timer(*, session: AsyncSession, key: str) -> Timer | None:
+    return (await session.exec(select(Timer).where(Timer.key == key))).first()
