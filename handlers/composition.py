@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import overdue, residents, satisfaction, staff
+from handlers import overdue, residents, satisfaction, staff, stats
 from handlers.router import Router
 
 
@@ -12,4 +12,5 @@ def build_router() -> Router:
     router.include(staff.router)
     router.include(satisfaction.router)
     router.include(overdue.router)
+    router.include(stats.router)
     return router

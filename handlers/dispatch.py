@@ -117,6 +117,16 @@ class Dispatcher:
         self.on_commit(Committed(ctx.sent, ctx.planned))
         return True
 
+    async def run_start_handlers(self) -> None:
+        """The features' work at start-up, in one transaction."""
+        if not self.router.start_handlers:
+            return
+        async with self.db.transaction() as session:
+            ctx = Ctx(services=self.services, session=session, now=self.services.clock.now())
+            for handler in self.router.start_handlers:
+                await handler(ctx)
+        self.on_commit(Committed(ctx.sent, ctx.planned))
+
     # routing ------------------------------------------------------------------------------
     async def _route(self, ctx: Ctx, event: Event) -> None:
         if isinstance(event, ButtonPress):

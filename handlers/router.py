@@ -21,6 +21,7 @@ MessageHandler = Callable[[Ctx, Message], Awaitable[None]]
 PollHandler = Callable[[Ctx, PollAnswer], Awaitable[None]]
 DialogHandler = Callable[[Ctx, Message, Dialog], Awaitable[bool]]
 TimerHandler = Callable[[Ctx, Timer], Awaitable[None]]
+StartHandler = Callable[[Ctx], Awaitable[None]]
 
 
 class Scope(StrEnum):
@@ -59,6 +60,7 @@ class Router:
         self.dialogs_ended_by_commands: set[str] = set()
         self.timers: dict[str, TimerSpec] = {}
         self.poll_handlers: list[PollHandler] = []
+        self.start_handlers: list[StartHandler] = []
         self.resident_message: MessageHandler | None = None
         self.resident_edit: MessageHandler | None = None
         self.staff_reply: MessageHandler | None = None
@@ -124,6 +126,11 @@ class Router:
         self.poll_handlers.append(fn)
         return fn
 
+    def on_start(self, fn: StartHandler) -> StartHandler:
+        """Work to do each time the bot starts, before timers fire (e.g. plan a recurring one)."""
+        self.start_handlers.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         for key, value in other.commands.items():
             _unique(self.commands, key, "command")
@@ -138,6 +145,7 @@ class Router:
                 mapping[key] = value
         self.poll_handlers.extend(other.poll_handlers)
         self.dialogs_ended_by_commands |= other.dialogs_ended_by_commands
+        self.start_handlers.extend(other.start_handlers)
         for slot in ("resident_message", "resident_edit", "staff_reply"):
             if getattr(other, slot) is not None:
                 if getattr(self, slot) is not None:

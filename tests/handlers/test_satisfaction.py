@@ -10,7 +10,7 @@ import pytest
 from handlers.rules import Rules
 from handlers.texts import t
 from storage.tables import TicketStatus
-from tests.support.harness import START, STAFF_CHAT, Harness
+from tests.support.harness import STAFF_CHAT, START, Harness
 from tests.support.loop import advance, card_edits, pending_timers, poll_id, reported, resolved, to
 
 ALICE = 501

@@ -1,0 +1,78 @@
+"""What the statistics are computed from: one row of facts per ticket, in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import Ticket, TicketEvent, TicketStatus
+
+# Closing reasons that mean the ticket was solved (rated or not).
+SOLVED_REASONS = ("resolved", "unrated")
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    id: int
+    category: str
+    status: str
+    close_reason: str | None
+    urgent: bool
+    rating: str | None
+    reopened: int  # times the resident reopened it
+    created_at: datetime
+    taken_at: datetime | None  # first claimed (or resolved without a claim) by staff
+    resolved_at: datetime | None  # its last resolution, if that resolution still stands
+    ever_resolved: bool
+
+
+async def ticket_facts(*, session: AsyncSession, since: datetime, until: datetime) -> list[TicketFacts]:
+    """Facts about the tickets that arrived in [since, until)."""
+    taken = (
+        select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("at"))
+        .where(col(TicketEvent.kind).in_(("claimed", "resolved")))
+        .group_by(col(TicketEvent.ticket_id))
+        .subquery()
+    )
+    resolved = (
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at"))
+        .where(TicketEvent.kind == "resolved")
+        .group_by(col(TicketEvent.ticket_id))
+        .subquery()
+    )
+    query = (
+        select(Ticket, taken.c.at, resolved.c.at)
+        .outerjoin(taken, taken.c.ticket_id == Ticket.id)
+        .outerjoin(resolved, resolved.c.ticket_id == Ticket.id)
+        .where(Ticket.created_at >= since, Ticket.created_at < until)
+        .order_by(col(Ticket.id))
+    )
+    facts = []
+    for ticket, taken_at, resolved_at in (await session.exec(query)).all():
+        assert ticket.id is not None
+        solved = is_solved(ticket.status, ticket.close_reason)
+        facts.append(
+            TicketFacts(
+                id=ticket.id,
+                category=ticket.category,
+                status=ticket.status,
+                close_reason=ticket.close_reason,
+                urgent=ticket.urgent,
+                rating=ticket.rating,
+                reopened=ticket.reopened_count,
+                created_at=ticket.created_at,
+                taken_at=taken_at,
+                resolved_at=resolved_at if solved else None,
+                ever_resolved=resolved_at is not None,
+            )
+        )
+    return facts
+
+
+def is_solved(status: str, close_reason: str | None) -> bool:
+    """Resolved by staff, and not taken back by the resident since."""
+    return status == TicketStatus.RESOLVED or (status == TicketStatus.CLOSED and close_reason in SOLVED_REASONS)
