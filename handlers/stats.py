@@ -50,7 +50,7 @@ def report_text(report: metrics.Report, names: Callable[[str], str], tz: ZoneInf
         if not window.total:
             lines.append(t("stats.none"))
             continue
-        statuses = " · ".join(f"{t('stats.status.' + s)} {n}" for s, n in window.by_status.items() if n)
+        statuses = " · ".join(t(f"stats.status.{s}") + f" {n}" for s, n in window.by_status.items() if n)
         lines.append(t("stats.total", n=window.total, statuses=statuses))
         categories = " · ".join(f"{names(c)} {sum(counts.values())}" for c, counts in window.by_category.items())
         lines.append(t("stats.by_category", categories=categories))

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Ticket, TicketEvent, TicketStatus
+from storage.tables import Person, Ticket, TicketEvent, TicketStatus
 
 # Closing reasons that mean the ticket was solved (rated or not).
 SOLVED_REASONS = ("resolved", "unrated")
@@ -76,3 +76,25 @@ async def ticket_facts(*, session: AsyncSession, since: datetime, until: datetim
 def is_solved(status: str, close_reason: str | None) -> bool:
     """Resolved by staff, and not taken back by the resident since."""
     return status == TicketStatus.RESOLVED or (status == TicketStatus.CLOSED and close_reason in SOLVED_REASONS)
+
+
+async def tickets_created(*, session: AsyncSession, since: datetime, until: datetime) -> list[tuple[Ticket, Person | None]]:
+    """The tickets that arrived in [since, until), oldest first, each with its resident."""
+    query = (
+        select(Ticket, Person)
+        .outerjoin(Person, col(Person.id) == col(Ticket.resident_id))
+        .where(Ticket.created_at >= since, Ticket.created_at < until)
+        .order_by(col(Ticket.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def history_of_tickets_created(*, session: AsyncSession, since: datetime, until: datetime) -> list[TicketEvent]:
+    """Every event of the tickets that arrived in [since, until), ticket by ticket."""
+    ids = select(Ticket.id).where(Ticket.created_at >= since, Ticket.created_at < until)
+    query = (
+        select(TicketEvent)
+        .where(col(TicketEvent.ticket_id).in_(ids.scalar_subquery()))
+        .order_by(col(TicketEvent.ticket_id), col(TicketEvent.id))
+    )
+    return list((await session.exec(query)).all())
