@@ -41,9 +41,10 @@ async def export_workbook(
     assert sheet is not None
     sheet.title = t("export.tickets_sheet")
     _header(sheet, t("export.tickets_header").split("|"))
-    for ticket, person in tickets:
+    for row, (ticket, person) in enumerate(tickets, start=2):
         _row(
             sheet,
+            row,
             [
                 ticket.id,
                 _local(ticket.created_at, tz),
@@ -67,9 +68,10 @@ async def export_workbook(
 
     history = book.create_sheet(t("export.history_sheet"))
     _header(history, t("export.history_header").split("|"))
-    for event in events:
+    for row, event in enumerate(events, start=2):
         _row(
             history,
+            row,
             [
                 event.ticket_id,
                 _local(event.at, tz),
@@ -117,13 +119,15 @@ def _header(sheet: Worksheet, titles: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _row(sheet: Worksheet, values: list[object]) -> None:
-    clean = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-    sheet.append(clean)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
+def _row(sheet: Worksheet, row: int, values: list[object]) -> None:
+    """Row `row` (counted by the caller: openpyxl's max_row looks at every cell each time)."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str):
             cell.data_type = "s"  # words, never a formula, whatever they start with
-        elif isinstance(cell.value, datetime):
+        elif isinstance(value, datetime):
             cell.number_format = DATE_FORMAT
 
 

@@ -45,28 +45,39 @@ async def ticket_facts(*, session: AsyncSession, since: datetime, until: datetim
         .subquery()
     )
     query = (
-        select(Ticket, taken.c.at, resolved.c.at)
+        select(  # columns, not whole tickets: a month of a busy centre is thousands of rows
+            Ticket.id,
+            Ticket.category,
+            Ticket.status,
+            Ticket.close_reason,
+            Ticket.urgent,
+            Ticket.rating,
+            Ticket.reopened_count,
+            Ticket.created_at,
+            taken.c.at,
+            resolved.c.at,
+        )
         .outerjoin(taken, taken.c.ticket_id == Ticket.id)
         .outerjoin(resolved, resolved.c.ticket_id == Ticket.id)
         .where(Ticket.created_at >= since, Ticket.created_at < until)
         .order_by(col(Ticket.id))
     )
     facts = []
-    for ticket, taken_at, resolved_at in (await session.exec(query)).all():
-        assert ticket.id is not None
-        solved = is_solved(ticket.status, ticket.close_reason)
+    for tid, category, status, reason, urgent, rating, reopened, created, taken_at, resolved_at in (
+        await session.exec(query)
+    ).all():
         facts.append(
             TicketFacts(
-                id=ticket.id,
-                category=ticket.category,
-                status=ticket.status,
-                close_reason=ticket.close_reason,
-                urgent=ticket.urgent,
-                rating=ticket.rating,
-                reopened=ticket.reopened_count,
-                created_at=ticket.created_at,
+                id=tid,
+                category=category,
+                status=status,
+                close_reason=reason,
+                urgent=urgent,
+                rating=rating,
+                reopened=reopened,
+                created_at=created,
                 taken_at=taken_at,
-                resolved_at=resolved_at if solved else None,
+                resolved_at=resolved_at if is_solved(status, reason) else None,
                 ever_resolved=resolved_at is not None,
             )
         )
