@@ -145,8 +145,8 @@ class Minhu:
         return await self.dispatcher.handle(event)
 
     def _committed(self, committed: Committed) -> None:
-        if committed.sent:
-            self.sender.kick()
+        if committed.outbox:
+            self.sender.accept(committed.outbox)
         for timer in committed.planned:
             self.scheduler.plan(timer)
 

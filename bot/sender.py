@@ -81,8 +81,13 @@ class Sender:
         self._loop_task = asyncio.create_task(self._run(), name="outbox-sender")
 
     def kick(self) -> None:
-        """New rows were committed: look now rather than at the next poll."""
+        """Rows were committed elsewhere (another process): look now, not at the next poll."""
         self._wake.set()
+
+    def accept(self, rows: list[Outbox]) -> None:
+        """Rows this process just committed: queue them without reading them back."""
+        for row in rows:
+            self._enqueue(row)
 
     async def stop(self, grace: float = 10.0) -> None:
         """Finish the sends under way (so none is left half-known), then stop."""
@@ -145,14 +150,18 @@ class Sender:
         async with self.db.session() as session:
             rows = (await session.exec(select(Outbox).where(col(Outbox.id).in_(ids)).order_by(col(Outbox.id)))).all()
         for row in rows:
-            if row.status != OutboxStatus.PENDING or row.id in self._known:
-                continue
-            self._known.add(row.id)
-            self._queues.setdefault(row.chat_id, deque()).append(row)
-            if row.chat_id not in self._workers:
-                self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
+            if row.status == OutboxStatus.PENDING:
+                self._enqueue(row)
         if len(ids) == self.batch:
             self._wake.set()
+
+    def _enqueue(self, row: Outbox) -> None:
+        if row.id is None or row.id in self._known or self._stopping:
+            return
+        self._known.add(row.id)
+        self._queues.setdefault(row.chat_id, deque()).append(row)
+        if row.chat_id not in self._workers:
+            self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
 
     # delivering --------------------------------------------------------------------------
     async def _work(self, chat_id: int) -> None:

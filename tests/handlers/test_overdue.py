@@ -16,7 +16,7 @@ from handlers.rules import Rules
 from handlers.texts import t
 from storage.tables import Ticket, TicketStatus
 from tests.support.harness import STAFF_CHAT, START, Harness
-from tests.support.loop import advance, fire_due, pending_timers, reported, to
+from tests.support.loop import advance, fire_due, pending_timers, reported, restarted, to
 
 SUPERVISOR = -100999
 
@@ -155,7 +155,7 @@ async def test_a_restart_between_planning_and_firing_loses_and_duplicates_nothin
     ticket = await reported(before)
     await before.flush()
     # the bot stops; a new process, its own dispatcher and scheduler, starts at 11:00
-    after = Harness(db)
+    after = restarted(before)
     after.clock.advance(timedelta(hours=1))
     scheduler = Scheduler(after.dispatcher, after.db, after.clock)
     await scheduler.start()

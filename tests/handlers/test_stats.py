@@ -15,7 +15,7 @@ from handlers.stats import WEEKLY, build_report
 from handlers.texts import t
 from storage.stats import ticket_facts
 from tests.support.harness import STAFF_CHAT, START, Harness
-from tests.support.loop import advance, pending_timers, poll_id, to
+from tests.support.loop import advance, pending_timers, poll_id, restarted, to
 
 SH = ZoneInfo("Asia/Shanghai")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -158,7 +158,7 @@ async def test_a_restart_neither_loses_nor_repeats_the_weekly_summary(db) -> Non
     first = Harness(db)
     await first.dispatcher.run_start_handlers()
     planned = (await pending_timers(first))[WEEKLY]
-    second = Harness(db)  # restarted a day later
+    second = restarted(first)  # restarted a day later
     second.clock.advance(timedelta(days=1))
     await second.dispatcher.run_start_handlers()
     assert (await pending_timers(second))[WEEKLY] == planned

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.scheduler import Scheduler
+from bot.sender import Sender, SendLimits
 from storage.tables import MessageLink, Ticket, Timer, TimerStatus
 from tests.support.fakes import Delivery
 from tests.support.harness import STAFF_CHAT, Harness
@@ -62,3 +63,14 @@ def card_edits(sent: list[Delivery], card_message_id: int | None) -> list[Delive
 
 def to(sent: list[Delivery], chat_id: int) -> list[Delivery]:
     return [d for d in sent if d.chat_id == chat_id]
+
+
+def restarted(before: Harness, **kwargs: object) -> Harness:
+    """A new process on the same database, talking to the same Telegram (whose message ids
+    go on from where they were)."""
+    after = Harness(before.db, **kwargs)  # type: ignore[arg-type]
+    after.api = before.api
+    after.sender = Sender(after.db, after.api, SendLimits.off())  # type: ignore[arg-type]
+    after._seen = len(before.api.deliveries)
+    after.clock.jump_to(before.clock.now())
+    return after
