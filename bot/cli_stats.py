@@ -36,9 +36,9 @@ def _day(value: str) -> date:
 def category_names(settings: Settings) -> Callable[[str], str]:
     """Category names from the taxonomy; the ids themselves if it cannot be loaded."""
     try:
-        from bot.app import load_classifier
+        from nlp import load_taxonomy
 
-        taxonomy = load_classifier(settings).taxonomy
+        taxonomy = load_taxonomy(settings.taxonomy_file)
     except Exception:
         return lambda category_id: category_id
 

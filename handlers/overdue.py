@@ -14,6 +14,7 @@ from handlers import deadlines
 from handlers.actions import SendText, Target
 from handlers.cards import card_buttons, category_name, local_time, snippet
 from handlers.context import Ctx
+from handlers.lateness import wait_if_late
 from handlers.router import Router
 from handlers.texts import t
 from handlers.tickets import CARD, STAFF
@@ -48,10 +49,13 @@ def _who(ticket: Ticket) -> str:
 
 
 async def _due_ticket(ctx: Ctx, timer: Timer) -> Ticket | None:
-    """The ticket if the timer still means something now; a timer that fires outside
-    working hours for an ordinary ticket is moved to the next opening instead."""
+    """The ticket if the timer still means something now. A timer that fires late (the bot
+    was down) waits a minute for the updates that queued up; one that fires outside working
+    hours for an ordinary ticket is moved to the next opening."""
     ticket = await get_ticket(session=ctx.session, ticket_id=timer.subject_id)
     if ticket is None or not deadlines.still_matters(timer.kind, ticket):
+        return None
+    if await wait_if_late(ctx, timer):
         return None
     if not ticket.urgent:
         wt = deadlines.working_time(ctx)

@@ -16,6 +16,7 @@ from handlers.actions import SendText
 from handlers.buttons import arg, as_int, button
 from handlers.context import Ctx
 from handlers.events import ButtonPress, Kind, Message, PollAnswer
+from handlers.lateness import wait_if_late
 from handlers.residents import add_text
 from handlers.router import Router
 from handlers.texts import t
@@ -180,6 +181,8 @@ async def remind(ctx: Ctx, timer: Timer) -> None:
     closes = ticket.resolved_at + timedelta(hours=ctx.rules.poll_close_hours) if ticket.resolved_at else None
     if closes is not None and ctx.now >= closes:
         return  # the bot was down past the closing: closing it is all that is left to do
+    if await wait_if_late(ctx, timer):
+        return
     ctx.send(
         SendText(chat_id=ticket.chat_id, text=t("satisfaction.reminder", id=ticket.id), reply_to=rating.poll_target(ticket.id)),
         ticket_id=ticket.id,
@@ -194,4 +197,6 @@ async def close_unrated(ctx: Ctx, timer: Timer) -> None:
     ticket = await get_ticket(session=ctx.session, ticket_id=timer.subject_id, for_update=True)
     if ticket is None or ticket.status != TicketStatus.RESOLVED:
         return
+    if await wait_if_late(ctx, timer):
+        return  # an answer may be among the updates that queued up while the bot was down
     await lifecycle.close(ctx, ticket, "unrated", None, "system")

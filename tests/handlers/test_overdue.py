@@ -83,10 +83,28 @@ async def test_clocks_of_ordinary_tickets_stop_on_sunday(h: Harness) -> None:
 
 async def test_a_timer_due_while_the_bot_was_down_waits_for_working_hours(h: Harness) -> None:
     ticket = await reported(h)
-    # down from before 12:00 until 20:00: the due timer fires at 20:00 and waits
+    # down from before 12:00 until 20:00: the late timer waits a minute for queued updates,
+    # then, the centre being closed, for the next opening
     assert alerts(await advance(h, timedelta(hours=10))) == []
+    assert alerts(await advance(h, timedelta(minutes=1))) == []
     assert (await pending_timers(h))[f"claim_due:{ticket.id}"] == START + timedelta(hours=22, minutes=30)
-    assert len(alerts(await advance(h, timedelta(hours=12, minutes=30)))) == 1  # Tuesday 08:30
+    assert len(alerts(await advance(h, timedelta(hours=12, minutes=29)))) == 1  # Tuesday 08:30
+
+
+async def test_a_claim_that_queued_up_while_the_bot_was_down_comes_before_the_reminder(h: Harness) -> None:
+    ticket = await reported(h)
+    # back at 14:00: the reminder due at 12:00 fires late and waits a minute...
+    assert alerts(await advance(h, timedelta(hours=4))) == []
+    # ...while the claim pressed during the outage is read
+    await h.press(h.staff(), f"t:claim:{ticket.id}", chat=h.staff_chat)
+    assert alerts(await advance(h, timedelta(minutes=1))) == []
+    assert not [e for e in await h.events(ticket.id) if e.kind == "overdue"]
+
+
+async def test_a_late_reminder_still_goes_out_when_nothing_changed(h: Harness) -> None:
+    await reported(h)
+    assert alerts(await advance(h, timedelta(hours=4))) == []
+    assert len(alerts(await advance(h, timedelta(minutes=1)))) == 1
 
 
 async def test_urgent_tickets_must_be_claimed_within_ten_minutes_day_and_night(h: Harness) -> None:
@@ -177,6 +195,12 @@ def test_default_deadlines_file_is_valid_and_urgent_claim_is_ten_minutes() -> No
     assert deadlines.times("repair", urgent=False).claim == Span(minutes=120)
     assert deadlines.times("assistance", urgent=False).resolve == deadlines.default.resolve  # not set: default
     assert deadlines.times("no-such-category", urgent=False) == deadlines.default
+
+
+def test_default_deadlines_name_only_categories_of_the_taxonomy() -> None:
+    from nlp import load_taxonomy
+
+    assert load_deadlines().unknown_categories(load_taxonomy().ids) == []
 
 
 def test_own_deadlines_file(tmp_path: Path) -> None:

@@ -165,8 +165,19 @@ async def test_a_reminder_that_would_come_after_the_closing_is_not_sent(h: Harne
     """The bot was down from before the reminder until after the closing."""
     ticket, _poll = await resolved(h)
     sent = await advance(h, timedelta(hours=80))
+    sent += await advance(h, timedelta(minutes=1))  # late timers wait a minute for queued updates
     assert t("satisfaction.reminder", id=ticket.id) not in [d.text for d in sent]
     assert (await h.ticket(ticket.id)).close_reason == "unrated"
+
+
+async def test_an_answer_that_queued_up_while_the_bot_was_down_is_not_lost_to_the_closing(h: Harness) -> None:
+    ticket, _poll = await resolved(h)
+    await advance(h, timedelta(hours=24))  # the reminder
+    assert await advance(h, timedelta(hours=50)) == []  # back two hours after the closing was due
+    await h.answer_poll(h.resident(), await poll_id(h, ticket.id), (1,))  # read from the queue
+    await advance(h, timedelta(minutes=1))
+    kept = await h.ticket(ticket.id)
+    assert (kept.rating, kept.close_reason) == ("satisfied", "resolved")
 
 
 async def test_reply_to_the_resolved_message_reopens_and_stops_the_poll(h: Harness) -> None:
