@@ -66,7 +66,8 @@ _drawing = threading.Lock()  # rcParams are global: one chart at a time
 @cache
 def cjk_font() -> str | None:
     """The family name of a font that has Chinese characters, or None."""
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    # matplotlib's font list is a cache: a font removed since is still in it
+    installed = {entry.name for entry in font_manager.fontManager.ttflist if Path(entry.fname).exists()}
     for family in CJK_FAMILIES:
         if family in installed:
             return family

@@ -104,7 +104,7 @@ async def test_the_bars_of_the_chart_are_the_numbers(h: Harness) -> None:
     await history(h)
     async with h.db.session() as session:
         report = await build_report(session, h.clock.now(), SH)
-    figure = chart.build_figure(report, chart._Words(False, lambda c: c), when="now")
+    figure = chart.build_figure(report, chart._Words(True, lambda c: c), when="now")
     week_axes, month_axes, times_axes, verdict_axes = figure.axes[:4]
     done = {p.get_y(): p.get_width() for p in week_axes.patches if p.get_gid() == "status:done"}
     assert sorted(done.values()) == [0, 0, 1, 1]  # repair and environment each have one done
