@@ -48,10 +48,12 @@ def times(ctx: Ctx, ticket: Ticket) -> Times:
     return ctx.rules.deadlines.times(ticket.category, urgent=ticket.urgent)
 
 
-async def start(ctx: Ctx, ticket: Ticket) -> None:
-    """A new cycle: the ticket arrived or was reopened. Both clocks start now."""
+async def start(ctx: Ctx, ticket: Ticket, *, new: bool = False) -> None:
+    """A new cycle: the ticket arrived (`new`: it has no timers yet) or was reopened.
+    Both clocks start now."""
     assert ticket.id is not None
-    await stop(ctx, ticket)
+    if not new:
+        await stop(ctx, ticket)
     allowed = times(ctx, ticket)
     await ctx.plan(key(CLAIM_DUE, ticket.id), CLAIM_DUE, ticket.id, after(ctx, ticket, ctx.now, allowed.claim))
     await ctx.plan(key(RESOLVE_DUE, ticket.id), RESOLVE_DUE, ticket.id, after(ctx, ticket, ctx.now, allowed.resolve))

@@ -57,7 +57,7 @@ async def open_ticket(
     await link_message(
         session=ctx.session, chat_id=chat_id, message_id=message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
     )
-    await deadlines.start(ctx, ticket)
+    await deadlines.start(ctx, ticket, new=True)
     await post_card(ctx, ticket)
     return ticket
 
