@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 
 
+class _Stopping(Exception):
+    """The sender is stopping: leave this row for the next start."""
+
+
 @dataclass(frozen=True)
 class SendLimits:
     """Telegram's published limits; 0 switches one off (benchmarks of the pipeline itself)."""
@@ -167,6 +171,8 @@ class Sender:
                         await self._deliver(row)
                 except asyncio.CancelledError:
                     raise
+                except _Stopping:
+                    break  # the row stays pending for the next start
                 except Exception:
                     log.exception("outbox row %s: unexpected error; will retry", row.id)
                     await asyncio.sleep(1)
@@ -196,6 +202,13 @@ class Sender:
             try:
                 resolved = await self._resolve(action)
                 await self._acquire(row.chat_id)
+                if row.supersede_key is not None and not await self._still_pending(row.id):
+                    self.stats["withdrawn"] += 1  # nothing to write: its row says so already
+                    return
+                if self._stopping:
+                    # a stop lets the sends under way finish but starts none: a send cut off
+                    # at the end of the grace time could reach Telegram and be sent again
+                    raise _Stopping
                 delivered = await self.api.deliver(action, resolved)
             except RetryLater as exc:
                 self.stats["retry_after"] += 1
@@ -222,6 +235,14 @@ class Sender:
                 continue
             await self._settle(row, delivered)
             return
+
+    async def _still_pending(self, outbox_id: int) -> bool:
+        """A keyed row can be withdrawn in the database after it was loaded here (a shift
+        reminder whose shift was cancelled, or whose volunteer withdrew); look again just
+        before sending. What is withdrawn after this look still goes out."""
+        async with self.db.session() as session:
+            status = (await session.exec(select(Outbox.status).where(Outbox.id == outbox_id))).first()
+        return status == OutboxStatus.PENDING
 
     async def _settle(self, row: Outbox, delivered: Delivered, status: str = OutboxStatus.SENT) -> None:
         async with self.db.transaction() as session:

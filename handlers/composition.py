@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import residents, staff
+from handlers import attendance, residents, shift_reminders, shifts, staff, volunteer_apply
 from handlers.router import Router
 
 
@@ -10,4 +10,8 @@ def build_router() -> Router:
     router = Router()
     router.include(residents.router)
     router.include(staff.router)
+    router.include(volunteer_apply.router)
+    router.include(shifts.router)
+    router.include(shift_reminders.router)
+    router.include(attendance.router)
     return router
