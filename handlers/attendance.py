@@ -16,6 +16,8 @@ from handlers.texts import t
 from handlers.volunteering import (
     SHEET,
     approved_volunteer,
+    checkin_open,
+    checkin_window,
     refuse_message,
     refuse_press,
     tell_staff,
@@ -44,15 +46,6 @@ router = Router()
 SHEET_LIMIT = 40  # names (and buttons) on one attendance sheet
 HISTORY_LIMIT = 10
 LEADERBOARD_LIMIT = 10
-
-
-def checkin_window(ctx: Ctx) -> timedelta:
-    return timedelta(minutes=ctx.rules.checkin_window_minutes)
-
-
-def checkin_open(ctx: Ctx, shift: Shift) -> bool:
-    window = checkin_window(ctx)
-    return shift.status == ShiftStatus.ACTIVE and shift.starts_at - window <= ctx.now <= shift.starts_at + window
 
 
 # volunteers check in ------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from handlers.volunteering import (
     REMIND,
     SHORT,
     approved_volunteer,
+    checkin_open,
     flag_short,
     free_place,
     refuse_press,
@@ -61,8 +62,6 @@ REMINDER_GRACE = timedelta(hours=12)
 
 @router.timer(REMIND, grace=REMINDER_GRACE)
 async def send_reminders(ctx: Ctx, timer: Timer) -> None:
-    from handlers.attendance import checkin_open
-
     shift = await get_shift(session=ctx.session, shift_id=timer.subject_id, for_update=True)
     if shift is None or shift.status != ShiftStatus.ACTIVE or shift.starts_at <= ctx.now:
         return

@@ -8,7 +8,7 @@ extended by a weekly timer, so sign-ups and reminders always work on concrete ro
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html import escape
 
 from handlers.actions import EditText, SendText, Target
@@ -37,6 +37,7 @@ from handlers.texts import t
 from handlers.volunteering import (
     SERIES,
     approved_volunteer,
+    checkin_open,
     drop_shift_timers,
     flag_short,
     free_place,
@@ -66,6 +67,7 @@ router = Router()
 LIST_DAYS = 14  # how far ahead /shifts looks
 LIST_LIMIT = 10  # shifts a volunteer sees at once
 STAFF_LIST_LIMIT = 30
+ROSTER_LIMIT = 80  # names in one message (Telegram takes 4096 characters)
 
 
 # staff: create -------------------------------------------------------------------------------------
@@ -106,11 +108,12 @@ async def new_shift(ctx: Ctx, msg: Message, args: str) -> None:
         )
         ctx.session.add(series)
         await ctx.session.flush()
-        made = [await _make_occurrence(ctx, series, day)]
+        first = await _make_occurrence(ctx, series, day)
+        made = [first] if first is not None else []
         made += await extend_series(ctx, series)
         await ctx.plan(f"volseries:{series.id}", SERIES, series.id, ctx.now + timedelta(days=7))
         lines = [t("vol.newshift.weekly_made", n=len(made), series=series.id, title=escape(series.title))]
-        lines += [t("vol.staff.list_line_short", id=s.id, when=when_text(ctx, s)) for s in made if s is not None]
+        lines += [t("vol.staff.list_line_short", id=s.id, when=when_text(ctx, s)) for s in made]
         lines.append(t("vol.newshift.weekly_hint"))
         stop = ((button(t("vol.button.stop_series"), "vs", "stop", series.id),),)
         ctx.send(SendText(chat_id=chat, text="\n".join(lines), inline=stop))
@@ -149,10 +152,10 @@ def _typed_when(ctx: Ctx, when: datetime) -> str:
     return local(ctx, when).strftime("%m-%d %H:%M")
 
 
-async def _make_occurrence(ctx: Ctx, series: ShiftSeries, day: object) -> Shift | None:
+async def _make_occurrence(ctx: Ctx, series: ShiftSeries, day: date) -> Shift | None:
     """The series' shift on a day (local), made once: a second call finds the first."""
     start, end = time.fromisoformat(series.start_time), time.fromisoformat(series.end_time)
-    starts_at = local_to_utc(day, start, ctx.rules.tz)  # type: ignore[arg-type]
+    starts_at = local_to_utc(day, start, ctx.rules.tz)
     if starts_at <= ctx.now:
         return None
     existing = await shift_at(session=ctx.session, series_id=series.id, starts_at=starts_at)
@@ -164,7 +167,7 @@ async def _make_occurrence(ctx: Ctx, series: ShiftSeries, day: object) -> Shift 
         place=series.place,
         area=series.area,
         starts_at=starts_at,
-        ends_at=local_to_utc(day, end, ctx.rules.tz),  # type: ignore[arg-type]
+        ends_at=local_to_utc(day, end, ctx.rules.tz),
         capacity=series.capacity,
         created_by=series.created_by,
         created_at=ctx.now,
@@ -394,7 +397,7 @@ async def roster_text(ctx: Ctx, shift: Shift) -> str:
     lines = [staff_card(ctx, shift, len(signed)), "", t("vol.roster.header", n=len(signed))]
     if not signed:
         lines.append(t("vol.roster.nobody"))
-    for i, (signup, volunteer) in enumerate(signed, 1):
+    for i, (signup, volunteer) in enumerate(signed[:ROSTER_LIMIT], 1):
         marks = []
         if signup.confirmed_at:
             marks.append(t("vol.roster.confirmed"))
@@ -403,6 +406,8 @@ async def roster_text(ctx: Ctx, shift: Shift) -> str:
         lines.append(
             t("vol.roster.line", n=i, name=escape(volunteer.name), phone=escape(volunteer.phone), marks=" ".join(marks))
         )
+    if len(signed) > ROSTER_LIMIT:
+        lines.append(t("vol.roster.more", n=len(signed) - ROSTER_LIMIT))
     return "\n".join(lines)
 
 
@@ -475,8 +480,6 @@ async def volunteer_list(ctx: Ctx, msg: Message, _args: str) -> None:
 
 
 async def send_list(ctx: Ctx, volunteer: Volunteer) -> None:
-    from handlers.attendance import checkin_open
-
     chat = volunteer.person_id
     mine = await my_shifts(session=ctx.session, volunteer_id=volunteer.id, ending_after=ctx.now, limit=LIST_LIMIT)
     mine_ids = {s.id for s in mine}

@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from html import escape
 
-from handlers.actions import EditText, KeyButton, ReplyKeyboard, SendText, Target
+from handlers.actions import EditText, Inline, KeyButton, ReplyKeyboard, SendText, Target
 from handlers.buttons import arg, as_int, button, main_menu, rows
 from handlers.context import Ctx
 from handlers.events import ButtonPress, Kind, Message
@@ -22,6 +22,7 @@ from handlers.texts import t
 from handlers.volunteering import flag_short, free_place, starts_soon, tell_staff
 from storage.tables import Dialog, Person, SignupStatus, Volunteer, VolunteerStatus
 from storage.volunteers import (
+    count_volunteers,
     future_signups,
     get_shift,
     get_volunteer,
@@ -61,7 +62,7 @@ async def volunteer_entry(ctx: Ctx, msg: Message, _args: str) -> None:
     _ask(ctx, person_id, dialog)
 
 
-def home_buttons():  # type: ignore[no-untyped-def]
+def home_buttons() -> Inline:
     return ((button(t("vol.button.shifts"), "vo", "list"), button(t("vol.button.points"), "vp", "me")),)
 
 
@@ -147,14 +148,14 @@ def _phone_keyboard() -> ReplyKeyboard:
     )
 
 
-def _area_picker(ctx: Ctx, chosen: list[str]):  # type: ignore[no-untyped-def]
+def _area_picker(ctx: Ctx, chosen: list[str]) -> Inline:
     choices = [
         button(("✅ " if cid in chosen else "") + name, "va", "a", cid) for cid, name in area_choices(ctx).items()
     ]
     return (*rows(choices, 2), (button(t("vol.button.areas_done"), "va", "done"),))
 
 
-def _free_picker():  # type: ignore[no-untyped-def]
+def _free_picker() -> Inline:
     choices = [button(t(f"vol.free.{c}"), "va", "f", c) for c in FREE_CHOICES]
     return rows(choices, 2)
 
@@ -257,9 +258,13 @@ async def list_or_show(ctx: Ctx, msg: Message, args: str) -> None:
     if not volunteers:
         ctx.send(SendText(chat_id=msg.chat.id, text=t("vol.staff.none")))
         return
-    lines = [t("vol.staff.list_header", n=len(volunteers))]
+    counts = await count_volunteers(session=ctx.session)
+    summary = "，".join(f"{t(f'vol.status.{status}')} {counts[status]}" for status in VolunteerStatus if counts.get(status))
+    lines = [t("vol.staff.list_header", n=sum(counts.values()), summary=summary)]
     for v in volunteers:
         lines.append(t("vol.staff.list_line", id=v.id, name=escape(v.name), phone=escape(v.phone), status=t(f"vol.status.{v.status}")))
+    if sum(counts.values()) > len(volunteers):
+        lines.append(t("vol.staff.list_more", n=sum(counts.values()) - len(volunteers)))
     ctx.send(SendText(chat_id=msg.chat.id, text="\n".join(lines)))
 
 

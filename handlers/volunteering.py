@@ -10,7 +10,7 @@ from handlers.context import Ctx
 from handlers.events import ButtonPress
 from handlers.shift_cards import shift_summary
 from handlers.texts import t
-from storage.tables import Shift, ShiftSignup, Volunteer, VolunteerStatus
+from storage.tables import Shift, ShiftSignup, ShiftStatus, Volunteer, VolunteerStatus
 from storage.volunteers import taken_places, volunteer_of, withdraw_reminders
 
 # timer kinds; their keys start with vol:<shift id>: so a shift's timers go together
@@ -76,6 +76,16 @@ async def plan_shift_timers(ctx: Ctx, shift: Shift) -> None:
 
 async def drop_shift_timers(ctx: Ctx, shift: Shift) -> None:
     await ctx.cancel_prefix(shift_timers(shift.id))
+
+
+def checkin_window(ctx: Ctx) -> timedelta:
+    return timedelta(minutes=ctx.rules.checkin_window_minutes)
+
+
+def checkin_open(ctx: Ctx, shift: Shift) -> bool:
+    """Volunteers check in from `checkin_window_minutes` before the start to as long after."""
+    window = checkin_window(ctx)
+    return shift.status == ShiftStatus.ACTIVE and shift.starts_at - window <= ctx.now <= shift.starts_at + window
 
 
 # places ------------------------------------------------------------------------------------------

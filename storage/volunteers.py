@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,9 +40,20 @@ async def get_volunteer(*, session: AsyncSession, volunteer_id: int, for_update:
 
 async def list_volunteers(*, session: AsyncSession, limit: int) -> list[Volunteer]:
     """Applications waiting first, then approved, suspended, rejected; oldest first."""
-    order = {VolunteerStatus.APPLIED: 0, VolunteerStatus.APPROVED: 1, VolunteerStatus.SUSPENDED: 2}
-    rows = (await session.exec(select(Volunteer).order_by(col(Volunteer.id)))).all()
-    return sorted(rows, key=lambda v: order.get(v.status, 3))[:limit]  # type: ignore[call-overload]
+    rank = case(
+        (col(Volunteer.status) == VolunteerStatus.APPLIED, 0),
+        (col(Volunteer.status) == VolunteerStatus.APPROVED, 1),
+        (col(Volunteer.status) == VolunteerStatus.SUSPENDED, 2),
+        else_=3,
+    )
+    query = select(Volunteer).order_by(rank, col(Volunteer.id)).limit(limit)
+    return list((await session.exec(query)).all())
+
+
+async def count_volunteers(*, session: AsyncSession) -> dict[str, int]:
+    """How many volunteers there are, per status."""
+    query = select(Volunteer.status, func.count()).group_by(col(Volunteer.status))
+    return {status: n for status, n in (await session.exec(query)).all()}
 
 
 # shifts -----------------------------------------------------------------------------------------
