@@ -1,0 +1,128 @@
+"""``minhu classify`` and ``minhu eval``: the classifier from the command line.
+
+``bot/cli.py`` builds the ``minhu`` parser and calls :func:`register`. The taxonomy is
+``--taxonomy FILE``, else the ``TAXONOMY_FILE`` environment variable, else the default
+shipped in ``nlp/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TextIO
+
+from nlp import Classifier, TaxonomyError
+from nlp.evaluate import evaluate, read_labelled_csv
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``classify`` and ``eval`` subcommands."""
+    p = subparsers.add_parser(
+        "classify",
+        help="classify one message: category, confidence, urgent and why",
+        description="Classify one resident message with the keyword classifier.",
+    )
+    p.add_argument("text", help='the message, e.g. "3幢电梯又坏了"')
+    _common(p)
+    p.set_defaults(func=run_classify)
+
+    e = subparsers.add_parser(
+        "eval",
+        help="measure the classifier on a labelled CSV (text,category[,urgent])",
+        description=(
+            "Accuracy, macro-F1, per-category precision and recall, the most common "
+            "confusions, urgent recall and precision, and the misclassified rows."
+        ),
+    )
+    e.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV with columns text,category[,urgent]")
+    e.add_argument(
+        "--max-rows", type=int, default=100, help="misclassified rows to print (text report)"
+    )
+    _common(e)
+    e.set_defaults(func=run_eval)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--taxonomy",
+        metavar="FILE",
+        default=None,
+        help="taxonomy YAML/TOML file (default: $TAXONOMY_FILE, else the one shipped in nlp/)",
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        help="below this confidence the category is 'other' (default: the taxonomy's)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+
+def _classifier(args: argparse.Namespace) -> Classifier:
+    path = args.taxonomy or os.environ.get("TAXONOMY_FILE") or None
+    return Classifier.from_file(path, min_confidence=args.min_confidence)
+
+
+def _fail(message: str, err: TextIO | None = None) -> int:
+    print(f"minhu: {message}", file=err or sys.stderr)
+    return 2
+
+
+def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        clf = _classifier(args)
+    except (TaxonomyError, ValueError) as exc:
+        return _fail(str(exc))
+    result = clf.classify(args.text)
+    tax = clf.taxonomy
+    if args.json:
+        payload = {
+            "category": result.category,
+            "name_zh": tax.name(result.category, "zh"),
+            "name_en": tax.name(result.category, "en"),
+            "confidence": result.confidence,
+            "urgent": result.urgent,
+            "keywords": list(result.keywords),
+            "urgent_keywords": list(result.urgent_keywords),
+        }
+        print(json.dumps(payload, ensure_ascii=False), file=out)
+        return 0
+    why = "、".join(result.keywords) or "—"
+    urgent = f"是 YES（{'、'.join(result.urgent_keywords)}）" if result.urgent else "否 no"
+    print(f"类别 category:    {tax.name(result.category, 'zh')} ({result.category})", file=out)
+    print(f"置信度 confidence: {result.confidence:.2f}", file=out)
+    print(f"紧急 urgent:      {urgent}", file=out)
+    print(f"依据 why:         {why}", file=out)
+    return 0
+
+
+def run_eval(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        clf = _classifier(args)
+    except (TaxonomyError, ValueError) as exc:
+        return _fail(str(exc))
+    try:
+        rows = read_labelled_csv(args.file)
+    except FileNotFoundError:
+        return _fail(f"{args.file}: file not found.")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return _fail(str(exc))
+    unknown = sorted({gold for _, gold, _ in rows} - set(clf.taxonomy.ids))
+    if unknown:
+        print(
+            f"minhu: warning: {args.file} uses categories not in the taxonomy: {', '.join(unknown)}",
+            file=sys.stderr,
+        )
+    clf.warm_up()
+    report = evaluate(clf, rows)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False), file=out)
+    else:
+        print(report.format_text(max_rows=args.max_rows), file=out)
+    return 0

@@ -1,0 +1,624 @@
+"""Keyword classifier: which service must act on a message, and is someone in danger now.
+
+``Classifier.classify`` is synchronous, pure and thread-safe, and never raises on a
+``str``. It works on the normalised text (see :mod:`nlp.normalize` and the taxonomy's
+``spelling`` table) in these steps:
+
+1. find every category keyword (see :mod:`nlp.matching` for how a term matches) and
+   drop those that lie inside a longer keyword (卫生 inside 卫生间);
+2. drop keywords negated in their clause (``不是要报修``: a cue from ``negation.cues``
+   at most ``negation.window`` characters before the keyword, with no contrast word
+   such as 只是/但是 in between);
+3. score each category: the sum of the weights of its distinct keywords, its matching
+   phrases and the near-neighbour rules that fire;
+4. confidence = share x strength, where share = top / (top + runner-up) and
+   strength = 1 - exp(-top / confidence_scale); below ``min_confidence`` the answer is
+   ``other`` (staff triage it by hand);
+5. urgency is decided separately by the taxonomy's ``urgency`` rules (see
+   :class:`nlp.taxonomy.UrgencyRules`), in any category.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import math
+import os
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jieba
+
+from nlp.matching import Occurrence, TermIndex, drop_contained
+from nlp.normalize import clauses, fold
+from nlp.taxonomy import FALLBACK_ID, Phrase, Taxonomy, load_taxonomy
+
+__all__ = ["Analysis", "Classification", "Classifier", "load_classifier"]
+
+_log = logging.getLogger(__name__)
+
+# jieba segments single characters; a window this wide either side of the character
+# decides its token exactly as segmenting the whole clause would, in practice.
+_JIEBA_WINDOW = 6
+_WHOLE_CLAUSE = 40
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    """A taxonomy id; ``"other"`` when below the confidence threshold."""
+    confidence: float
+    """0..1. For ``other`` chosen by the threshold, the (low) confidence of the best guess."""
+    urgent: bool
+    keywords: tuple[str, ...]
+    """The matched keywords/phrases that decided the category, strongest first."""
+    urgent_keywords: tuple[str, ...] = ()
+    """What made it urgent; ``()`` when not urgent."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the classifier saw, for explanations, evaluation and tuning."""
+
+    text: str
+    normalised: str
+    scores: dict[str, float]
+    evidence: dict[str, tuple[tuple[str, float], ...]]
+    negated: tuple[str, ...]
+    best: str
+    confidence: float
+    classification: Classification
+    danger: tuple[str, ...] = field(default=())
+    """Danger terms found, live or lowered (urgent_keywords has only the live ones)."""
+
+
+class _Roles:
+    """Which role(s) each auxiliary term plays (cue, danger term, phrase part...)."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, set[str]] = {}
+
+    def add(self, role: str, terms: Iterable[str]) -> None:
+        for t in terms:
+            self.terms.setdefault(t, set()).add(role)
+
+
+class Classifier:
+    """Classifies resident messages with a :class:`~nlp.taxonomy.Taxonomy`."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        *,
+        min_confidence: float | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if min_confidence is None:
+            min_confidence = taxonomy.min_confidence
+        if not isinstance(min_confidence, int | float) or not 0.0 <= min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, not {min_confidence!r}.")
+        self.taxonomy = taxonomy
+        self.min_confidence = float(min_confidence)
+        self.cache_dir = None if cache_dir is None else str(cache_dir)
+
+        tax = taxonomy
+        if tax.spelling:
+            alternation = "|".join(re.escape(src) for src, _ in tax.spelling)
+            self._spelling_re: re.Pattern[str] | None = re.compile(alternation)
+            self._spelling = dict(tax.spelling)
+        else:
+            self._spelling_re = None
+            self._spelling = {}
+
+        owners: dict[str, list[tuple[str, float]]] = {}
+        for cat in tax.categories:
+            for term, w in cat.keywords.items():
+                owners.setdefault(term, []).append((cat.id, w))
+        self._owners = {t: tuple(v) for t, v in owners.items()}
+        for term in tax.neutral:
+            self._owners.setdefault(term, ())
+
+
+        roles = _Roles()
+        roles.add("neg", tax.negation)
+        roles.add("neg_ignore", tax.negation_ignore)
+        roles.add("contrast", tax.contrast)
+        u = tax.urgency
+        roles.add("danger", u.danger)
+        roles.add("u_ignore", u.ignore)
+        roles.add("u_neg", u.negation)
+        roles.add("u_neg_ignore", u.negation_ignore)
+        roles.add("now", u.now)
+        for kind, cues in u.lower.items():
+            roles.add(f"lower:{kind}", cues)
+        phrase_terms = [
+            alt
+            for phrases in (
+                [p for c in tax.categories for p in c.phrases],
+                [r.when for r in tax.rules],
+                list(u.phrases),
+            )
+            for p in phrases
+            for group in p.groups
+            for alt in group
+        ]
+        roles.add("phrase", phrase_terms)
+        self._roles = {t: frozenset(r) for t, r in roles.terms.items()}
+        # one index and one scan for keywords and auxiliary terms alike
+        self._index = TermIndex([*self._owners, *self._roles])
+
+        self._phrase_terms = {
+            p: frozenset(alt for group in p.groups for alt in group) for p in u.phrases
+        }
+        term_kinds: dict[str, list[str]] = {}
+        for kind in u.kinds:
+            for t in kind.terms:
+                term_kinds.setdefault(t, []).append(kind.name)
+        self._term_kinds = {t: tuple(k) for t, k in term_kinds.items()}
+        self._kinds = {k.name: k for k in u.kinds}
+        self._category_phrases = tuple(
+            (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
+        )
+        self._rules = tuple((rule, _compile(rule.when)) for rule in tax.rules)
+        self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
+        self._order = {cid: i for i, cid in enumerate(tax.ids)}
+        # words jieba must know: every category keyword written in Chinese. Urgency
+        # terms are not added: they are phrases (正在撬) that would swallow keywords.
+        self._jieba_words = tuple(t for t in self._owners if not t.isascii() and " " not in t)
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        min_confidence: float | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> Classifier:
+        """A classifier for the taxonomy at ``path`` (``None``: the default shipped in nlp/)."""
+        return cls(load_taxonomy(path), min_confidence=min_confidence, cache_dir=cache_dir)
+
+    # ------------------------------------------------------------------ jieba
+    def warm_up(self) -> None:
+        """Load jieba's dictionary and add the taxonomy's words now (idempotent).
+
+        Takes about 0.5-1 s with jieba's cache file, about 2 s without; call it in a
+        thread at start-up. Until it has run, only messages that contain a
+        single-character keyword wait for it (every other message is classified without
+        jieba, with exactly the same result)."""
+        if self._tokenizer is not None:
+            return
+        with self._lock:
+            if self._tokenizer is not None:
+                return
+            tk = _new_tokenizer(self.cache_dir)
+            for word in self._jieba_words:
+                tk.add_word(word)
+            self._tokenizer = tk
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """This classifier's own jieba tokenizer (loaded on first use)."""
+        self.warm_up()
+        assert self._tokenizer is not None
+        return self._tokenizer
+
+    # ------------------------------------------------------------------ API
+    def classify(self, text: str) -> Classification:
+        """Category, confidence, urgency and the why. Never raises on a ``str``."""
+        return self.analyse(text).classification
+
+    async def aclassify(self, text: str) -> Classification:
+        """:meth:`classify` in a worker thread, so a long message never blocks the loop."""
+        return await asyncio.to_thread(self.classify, text)
+
+    def normalise(self, text: str) -> str:
+        """The text as the classifier sees it: folded, simplified, typos corrected."""
+        norm = fold(text)
+        if self._spelling_re is not None:
+            norm = self._spelling_re.sub(lambda m: self._spelling[m.group()], norm)
+        return norm
+
+    def analyse(self, text: str) -> Analysis:
+        if not isinstance(text, str):
+            raise TypeError(f"classify() needs a str, not {type(text).__name__}")
+        norm = self.normalise(text)
+        spans = clauses(norm)
+        starts = [s for s, _ in spans]
+
+        if not spans:
+            spans = [(0, len(norm))]
+            starts = [0]
+
+        def clause_idx(pos: int) -> int:
+            return max(bisect.bisect_right(starts, pos) - 1, 0)
+
+        found = self._index.find(norm)
+        owners = self._owners
+        roles = self._roles
+        by_role: dict[str, list[Occurrence]] = {}
+        keyword_occs: list[Occurrence] = []
+        present: set[str] = set()
+        for occ in found:
+            if occ.term in owners:
+                keyword_occs.append(occ)
+            occ_roles = roles.get(occ.term)
+            if occ_roles:
+                present.add(occ.term)
+                for role in occ_roles:
+                    by_role.setdefault(role, []).append(occ)
+
+        # ---- keywords
+        neg_cues = _Cues(_unshielded(by_role.get("neg", []), by_role.get("neg_ignore", [])))
+        contrast = _Cues(by_role.get("contrast", []))
+        scores = {cid: 0.0 for cid in self.taxonomy.ids}
+        evidence: dict[str, list[tuple[str, float]]] = {cid: [] for cid in self.taxonomy.ids}
+        counted: set[str] = set()
+        negated: list[str] = []
+        window = self.taxonomy.negation_window
+        tokens = _TokenCache(self, norm)
+        kept = drop_contained(keyword_occs)
+        for occ in kept:
+            if occ.term in counted or not self._owners[occ.term]:
+                continue
+            clause = spans[clause_idx(occ.start)]
+            if len(occ.term) == 1 and not tokens.is_token(occ, clause):
+                continue
+            if neg_cues.negates(occ, clause[0], window, contrast):
+                if occ.term not in negated:
+                    negated.append(occ.term)
+                continue
+            counted.add(occ.term)
+            for cid, w in self._owners[occ.term]:
+                scores[cid] += w
+                evidence[cid].append((occ.term, w))
+        # a keyword negated once and used plainly elsewhere counts
+        negated = [t for t in negated if t not in counted]
+
+        # ---- phrases and near-neighbour rules. A phrase word written inside a longer
+        # keyword of other categories only (气味 inside 煤气味) is not there for this
+        # category's phrases.
+        shadows = self._shadows(by_role.get("phrase", []), kept)
+        for cid, compiled in self._category_phrases:
+            label = _phrase_label(compiled, _visible(present, shadows, cid))
+            if label is not None:
+                weight = compiled[0].weight
+                scores[cid] += weight
+                evidence[cid].append((label, weight))
+        for rule, compiled in self._rules:
+            label = _phrase_label(compiled, present)
+            if label is not None:
+                for cid, w in rule.add.items():
+                    scores[cid] += w
+                    evidence[cid].append((label, w))
+
+        # ---- danger points to a category even when nothing else does
+        urgent_terms, danger_seen, kinds = self._urgency(by_role, clause_idx, spans)
+        for name, label in kinds.items():
+            kind = self._kinds[name]
+            if kind.category is None or not kind.weight:
+                continue
+            if any(lbl == label for lbl, _ in evidence[kind.category]):
+                continue
+            evidence[kind.category].append((label, kind.weight))
+
+        # ---- decision: each further piece of evidence counts a little less
+        # (stacking), so a pile of weak hints does not outweigh one decisive keyword
+        decay = self.taxonomy.stacking
+        for cid, ev in evidence.items():
+            if ev:
+                pos = sorted((w for _, w in ev if w > 0), reverse=True)
+                neg = sum(w for _, w in ev if w < 0)
+                scores[cid] = sum(w * decay**i for i, w in enumerate(pos)) + neg
+        ranked = sorted(scores, key=lambda c: (-scores[c], self._order[c]))
+        best = ranked[0]
+        top = max(scores[best], 0.0)
+        second = max(scores[ranked[1]], 0.0) if len(ranked) > 1 else 0.0
+        if top <= 0.0:
+            confidence = 0.0
+        else:
+            share = top / (top + second)
+            strength = 1.0 - math.exp(-top / self.taxonomy.confidence_scale)
+            confidence = round(share * strength, 4)
+
+        if top <= 0.0:
+            category, why = FALLBACK_ID, ()
+        elif best == FALLBACK_ID:
+            category, why = FALLBACK_ID, _why(evidence[best])
+        elif confidence < self.min_confidence:
+            category, why = FALLBACK_ID, ()
+        else:
+            category, why = best, _why(evidence[best])
+
+        result = Classification(
+            category=category,
+            confidence=min(max(confidence, 0.0), 1.0),
+            urgent=bool(urgent_terms),
+            keywords=why,
+            urgent_keywords=urgent_terms,
+        )
+        return Analysis(
+            text=text,
+            normalised=norm,
+            scores=scores,
+            evidence={c: tuple(e) for c, e in evidence.items() if e},
+            negated=tuple(negated),
+            best=best,
+            confidence=confidence,
+            classification=result,
+            danger=danger_seen,
+        )
+
+    def _shadows(
+        self, phrase_occs: list[Occurrence], kept: list[Occurrence]
+    ) -> dict[str, frozenset[str] | None]:
+        """For each phrase word: ``None`` if some occurrence stands free, else the
+        categories of the longer keywords that hold its occurrences (it is visible to
+        those categories' phrases only)."""
+        if not kept or not phrase_occs:
+            return {}
+        starts = [k.start for k in kept]
+        out: dict[str, frozenset[str] | None] = {}
+        for o in phrase_occs:
+            if o.term in out and out[o.term] is None:
+                continue
+            cats: set[str] = set()
+            hi = bisect.bisect_right(starts, o.start)
+            for k in kept[max(0, hi - 8) : hi]:
+                if k.start <= o.start and o.end <= k.end and (k.end - k.start) > (o.end - o.start):
+                    cats.update(cid for cid, _ in self._owners[k.term])
+            if not cats:
+                out[o.term] = None
+            else:
+                out[o.term] = out.get(o.term, frozenset()) | cats
+        return out
+
+    # ------------------------------------------------------------------ urgency
+    def _urgency(
+        self,
+        by_role: dict[str, list[Occurrence]],
+        clause_idx,
+        spans: list[tuple[int, int]],
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+        """(live danger labels, all danger labels, kind -> first label) of a message."""
+        u = self.taxonomy.urgency
+        shields = by_role.get("u_ignore", [])
+        danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
+        phrase_occs = _unshielded(by_role.get("phrase", []), shields, overlap=True)
+        present = {o.term for o in phrase_occs}
+        neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
+        no_contrast = _Cues([])
+        hits: list[tuple[str, list[int]]] = []
+        kinds: dict[str, str] = {}  # kind name -> first label seen
+        for occ in danger:
+            ci = clause_idx(occ.start)
+            if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
+                continue
+            hits.append((occ.term, [ci]))
+            for kind in self._term_kinds[occ.term]:
+                kinds.setdefault(kind, occ.term)
+        for kind, compiled in self._urgency_phrases:
+            label = _phrase_label(compiled, present)
+            if label is None:
+                continue
+            terms = self._phrase_terms[compiled[0]]
+            hits.append((label, [clause_idx(o.start) for o in phrase_occs if o.term in terms]))
+            kinds.setdefault(kind, label)
+        if not hits:
+            return (), (), {}
+
+        def clauses_with(occs: list[Occurrence]) -> set[int]:
+            return {clause_idx(o.start) for o in occs}
+
+        near_miss = clauses_with(by_role.get("lower:near_miss", []))
+        now = clauses_with(by_role.get("now", []))
+        soft: dict[int, list[Occurrence]] = {}
+        for kind in u.lower:
+            if kind == "near_miss":
+                continue
+            for o in by_role.get(f"lower:{kind}", []):
+                soft.setdefault(clause_idx(o.start), []).append(o)
+
+        def lowered(i: int) -> bool:
+            if i in near_miss:
+                return True
+            if i in now:
+                return False
+            if i in soft:
+                return True
+            # a clause that is only a time ("昨天晚上 楼道里着火了") lowers the next one
+            if i - 1 in soft:
+                prev = spans[i - 1]
+                covered = sum(o.end - o.start for o in _dedupe(soft[i - 1]))
+                if (prev[1] - prev[0]) - covered <= 2:
+                    return True
+            return False
+
+        memo: dict[int, bool] = {}
+        live: list[str] = []
+        seen: list[str] = []
+        for label, idxs in hits:
+            if label not in seen:
+                seen.append(label)
+            if label in live:
+                continue
+            for i in idxs:
+                if i not in memo:
+                    memo[i] = lowered(i)
+                if not memo[i]:
+                    live.append(label)
+                    break
+        return tuple(live), tuple(seen), kinds
+
+
+class _TokenCache:
+    """jieba tokens of the clauses that hold a single-character keyword, cut once each.
+
+    A clause up to ``_WHOLE_CLAUSE`` characters is cut whole (exactly what jieba would
+    do with the message); in a longer clause, a window of ``_JIEBA_WINDOW`` characters
+    either side of the character is cut, so a 4,096-character message without
+    punctuation costs a few small cuts, not one huge one."""
+
+    def __init__(self, classifier: Classifier, norm: str) -> None:
+        self._clf = classifier
+        self._norm = norm
+        self._starts: dict[tuple[int, int], frozenset[tuple[int, int]]] = {}
+
+    def _spans(self, lo: int, hi: int) -> frozenset[tuple[int, int]]:
+        key = (lo, hi)
+        spans = self._starts.get(key)
+        if spans is None:
+            out = []
+            pos = lo
+            for tok in self._clf.tokenizer.cut(self._norm[lo:hi], HMM=False):
+                out.append((pos, pos + len(tok)))
+                pos += len(tok)
+            spans = self._starts[key] = frozenset(out)
+        return spans
+
+    def is_token(self, occ: Occurrence, clause: tuple[int, int]) -> bool:
+        if clause[1] - clause[0] <= _WHOLE_CLAUSE:
+            lo, hi = clause
+        else:
+            lo = max(clause[0], occ.start - _JIEBA_WINDOW)
+            hi = min(clause[1], occ.end + _JIEBA_WINDOW)
+        return (occ.start, occ.end) in self._spans(lo, hi)
+
+
+# ---------------------------------------------------------------------- helpers
+
+_base_lock = threading.Lock()
+_base_freq: dict[str | None, tuple[dict[str, int], int]] = {}
+
+
+def _new_tokenizer(cache_dir: str | None) -> jieba.Tokenizer:
+    """A private jieba tokenizer with the default dictionary.
+
+    The dictionary is read once per process (from jieba's marshal cache when there is
+    one) and each classifier gets its own copy, so adding one taxonomy's words never
+    changes another classifier's segmentation."""
+    jlog = logging.getLogger("jieba")
+    if jlog.level == logging.DEBUG:  # jieba's own default: chatty start-up messages
+        jlog.setLevel(logging.WARNING)
+    with _base_lock:
+        base = _base_freq.get(cache_dir)
+        if base is None:
+            tk = jieba.Tokenizer()
+            if cache_dir is not None:
+                Path(cache_dir).mkdir(parents=True, exist_ok=True)
+                tk.tmp_dir = cache_dir
+            tk.initialize()
+            base = (tk.FREQ, tk.total)
+            _base_freq[cache_dir] = base
+    tk = jieba.Tokenizer()
+    tk.FREQ = dict(base[0])
+    tk.total = base[1]
+    tk.initialized = True
+    return tk
+
+
+def _dedupe(occs: list[Occurrence]) -> list[Occurrence]:
+    out: list[Occurrence] = []
+    end = -1
+    for o in sorted(occs, key=lambda o: (o.start, -o.end)):
+        if o.end <= end:
+            continue
+        out.append(Occurrence(o.term, max(o.start, end), o.end))
+        end = o.end
+    return out
+
+
+def _unshielded(
+    occs: list[Occurrence], shields: list[Occurrence], *, overlap: bool = False
+) -> list[Occurrence]:
+    """``occs`` minus those inside (or, with ``overlap``, touching) a shield occurrence:
+    是不是 hides the 不是 inside it; 油烟 hides the 烟味 of 油烟味."""
+    if not shields or not occs:
+        return occs
+    if overlap:
+        covered: set[int] = set()
+        for sh in shields:
+            covered.update(range(sh.start, sh.end))
+        return [o for o in occs if covered.isdisjoint(range(o.start, o.end))]
+    ordered = sorted(shields, key=lambda sh: sh.start)
+    starts = [sh.start for sh in ordered]
+    max_end: list[int] = []
+    best = -1
+    for sh in ordered:
+        best = max(best, sh.end)
+        max_end.append(best)
+    out: list[Occurrence] = []
+    for o in occs:
+        k = bisect.bisect_right(starts, o.start) - 1
+        if k >= 0 and max_end[k] >= o.end:
+            continue
+        out.append(o)
+    return out
+
+
+class _Cues:
+    """Cue occurrences indexed by where they end, to test "is there a cue just before"."""
+
+    def __init__(self, occs: list[Occurrence]) -> None:
+        self._occs = sorted(occs, key=lambda o: o.end)
+        self._ends = [o.end for o in self._occs]
+
+    def between(self, lo: int, hi: int) -> list[Occurrence]:
+        """Cues that end in [lo, hi]."""
+        a = bisect.bisect_left(self._ends, lo)
+        b = bisect.bisect_right(self._ends, hi)
+        return self._occs[a:b]
+
+    def negates(self, occ: Occurrence, clause_start: int, window: int, contrast: _Cues) -> bool:
+        """A cue ends at most ``window`` characters before ``occ``, in its clause, with no
+        contrast word in between."""
+        for cue in self.between(occ.start - window, occ.start):
+            if cue.start < clause_start:
+                continue
+            if any(c.start >= cue.end for c in contrast.between(cue.end, occ.start)):
+                continue
+            return True
+        return False
+
+
+def _visible(
+    present: set[str], shadows: dict[str, frozenset[str] | None], cid: str
+) -> set[str]:
+    """``present`` without the words that only occur inside other categories' keywords."""
+    hidden = {t for t, cats in shadows.items() if cats is not None and cid not in cats}
+    return present - hidden if hidden else present
+
+
+def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
+    return phrase, tuple(frozenset(g) for g in phrase.groups)
+
+
+def _phrase_label(compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]) -> str | None:
+    """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
+    phrase, sets = compiled
+    for group in sets:
+        if present.isdisjoint(group):
+            return None
+    parts = [next(alt for alt in group if alt in present) for group in phrase.groups]
+    return "+".join(parts)
+
+
+def _why(evidence: list[tuple[str, float]]) -> tuple[str, ...]:
+    ranked = sorted(
+        ((label, w) for label, w in evidence if w > 0),
+        key=lambda lw: -lw[1],
+    )
+    return tuple(dict.fromkeys(label for label, _ in ranked))
+
+
+def load_classifier(
+    path: str | os.PathLike[str] | None = None, *, min_confidence: float | None = None
+) -> Classifier:
+    """Convenience: ``Classifier.from_file(path, min_confidence=...)``."""
+    return Classifier.from_file(path, min_confidence=min_confidence)
