@@ -1,4 +1,3 @@
-# ruff: noqa: ASYNC109  (the wait_* helpers take timeout= as the documented API)
 """FakeTelegram: the HTTP side, update queue, webhook delivery, faults, records and waiting.
 
 The Bot API methods live in ``methods.py`` and the simulated people in ``people.py``; both are

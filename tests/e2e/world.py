@@ -103,6 +103,16 @@ class World:
         await self.tg.stop()
         assert not self.tg.internal_errors, self.tg.internal_errors
 
+    def forge_press(self, user: FakeUser, message: dict[str, Any], data: str) -> str:
+        """A callback query Telegram's apps would never send: from someone outside the chat
+        (a modified client). Returns the callback query id."""
+        query_id = f"forged-{len(self.tg.updates)}"
+        sender = {"id": user.id, "is_bot": False, "first_name": user.first_name}
+        self.tg.add_raw_update(
+            {"callback_query": {"id": query_id, "from": sender, "message": message, "chat_instance": "x", "data": data}}
+        )
+        return query_id
+
     # reading what happened -------------------------------------------------------------------
     async def reply_to(self, user: FakeUser, contains: str = "", *, after: int = 0, timeout: float = 10) -> SentMessage:
         return await self.tg.wait_for_sent(chat_id=user.id, text_contains=contains or None, after=after, timeout=timeout)
