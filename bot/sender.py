@@ -73,6 +73,7 @@ class Sender:
         self._queues: dict[int, deque[Outbox]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._known: set[int] = set()
+        self._sending: set[int] = set()  # chats with a message between Telegram and its "sent" mark
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
@@ -95,6 +96,9 @@ class Sender:
         if self._loop_task:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        for chat_id, task in list(self._workers.items()):
+            if chat_id not in self._sending:
+                task.cancel()  # waiting for its turn, not sending: nothing to finish
         workers = list(self._workers.values())
         if workers:
             _done, pending = await asyncio.wait(workers, timeout=grace)
@@ -209,7 +213,12 @@ class Sender:
                     # a stop lets the sends under way finish but starts none: a send cut off
                     # at the end of the grace time could reach Telegram and be sent again
                     raise _Stopping
-                delivered = await self.api.deliver(action, resolved)
+                self._sending.add(row.chat_id)
+                try:
+                    delivered = await self.api.deliver(action, resolved)
+                except BaseException:
+                    self._sending.discard(row.chat_id)
+                    raise
             except RetryLater as exc:
                 self.stats["retry_after"] += 1
                 attempts += 1
@@ -233,7 +242,10 @@ class Sender:
                 async with self.db.transaction() as session:
                     await mark_retry(session=session, outbox_id=row.id, not_before=row.not_before, attempts=attempts, error=str(exc))
                 continue
-            await self._settle(row, delivered)
+            try:
+                await self._settle(row, delivered)
+            finally:
+                self._sending.discard(row.chat_id)
             return
 
     async def _still_pending(self, outbox_id: int) -> bool:

@@ -303,7 +303,8 @@ async def review_button(ctx: Ctx, press: ButtonPress, args: list[str]) -> None:
         ctx.send(SendText(chat_id=who, text=t("vol.told.rejected")))
     elif verb == "susok":
         freed = await _free_future_signups(ctx, volunteer)
-        ctx.send(SendText(chat_id=who, text=t("vol.told.suspended", n=freed)))
+        told = t("vol.told.suspended_freed", n=freed) if freed else t("vol.told.suspended")
+        ctx.send(SendText(chat_id=who, text=told))
     else:
         ctx.send(SendText(chat_id=who, text=t("vol.told.restored"), inline=home_buttons()))
     ctx.answer(press.callback_id, t(f"vol.staff.done_{verb}", name=volunteer.name))

@@ -230,7 +230,7 @@ async def test_suspension_cuts_access_at_once_and_frees_future_places(h: Harness
 
     sent = await h.flush()
     to_wang = [d.text for d in sent if d.chat_id == wang.id]
-    assert to_wang == [t("vol.told.suspended", n=2)]  # the queued reminder was dropped, not sent
+    assert to_wang == [t("vol.told.suspended_freed", n=2)]  # the queued reminder was dropped, not sent
     flag = next(d for d in sent if d.chat_id == STAFF_CHAT and "王芳" in d.text and "暂停" in d.text)
     assert f"#{soon.id}" in flag.text and "还差 1 人" in flag.text
     # access is gone at once, for commands and for buttons alike
