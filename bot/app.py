@@ -35,15 +35,13 @@ class WebhookOptions:
     path: str = "/telegram"
 
 
-def make_adapter(framework: str, token: str, api_url: str, handle: Any) -> Any:
-    """The adapter of a framework; only the chosen framework is imported."""
-    if framework == "aiogram":
-        from bot.aiogram_adapter import AiogramAdapter
-
-        return AiogramAdapter(token, api_url, handle)
-    from bot.ptb_adapter import PtbAdapter
-
-    return PtbAdapter(token, api_url, handle)
+def make_adapter(settings: Settings, handle: Any) -> Any:
+    """The adapter of the configured framework; only that framework is imported."""
+    if settings.framework == "aiogram":
+        from bot.aiogram_adapter import AiogramAdapter as Adapter
+    else:
+        from bot.ptb_adapter import PtbAdapter as Adapter  # type: ignore[assignment]
+    return Adapter(settings.token, settings.telegram_api_url, handle, request_timeout=settings.telegram_timeout)
 
 
 def load_classifier(settings: Settings) -> Classifier:
@@ -75,7 +73,7 @@ class Minhu:
         self.clock = clock or SystemClock()
         self.classifier = classifier or load_classifier(settings)
         self.db = Database(settings.database_url.get_secret_value())
-        self.adapter = make_adapter(settings.framework, settings.token, settings.telegram_api_url, self._handle)
+        self.adapter = make_adapter(settings, self._handle)
         self.api: BotApi = self.adapter.api
         self.router = build_router()
         self.services = Services(rules=settings, classifier=self.classifier, clock=self.clock, membership=self.api)
@@ -134,8 +132,8 @@ class Minhu:
         return await self.dispatcher.handle(event)
 
     def _committed(self, committed: Committed) -> None:
-        if committed.sent:
-            self.sender.kick()
+        if committed.outbox:
+            self.sender.accept(committed.outbox)
         for timer in committed.planned:
             self.scheduler.plan(timer)
 

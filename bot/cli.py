@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _feature_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     registers = []
-    for module in ("bot.cli_nlp",):
+    for module in ("bot.cli_nlp", "bot.cli_keywords"):
         with contextlib.suppress(ImportError):
             registers.append(__import__(module, fromlist=["register"]).register)
     return registers

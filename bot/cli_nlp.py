@@ -16,7 +16,7 @@ from typing import TextIO
 from nlp import Classifier, TaxonomyError
 from nlp.evaluate import evaluate, read_labelled_csv
 
-__all__ = ["register"]
+__all__ = ["main", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -126,3 +126,15 @@ def run_eval(args: argparse.Namespace, out: TextIO | None = None) -> int:
     else:
         print(report.format_text(max_rows=args.max_rows), file=out)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point until ``bot/cli.py`` exists: ``python -m bot.cli_nlp eval FILE``."""
+    parser = argparse.ArgumentParser(prog="minhu")
+    register(parser.add_subparsers(required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

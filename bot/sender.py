@@ -73,21 +73,26 @@ class Sender:
         self._queues: dict[int, deque[Outbox]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._known: set[int] = set()
-        self._sending: set[int] = set()  # chats with a message between Telegram and its "sent" mark
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._global = AsyncLimiter(self.limits.global_per_second, 1) if self.limits.global_per_second else None
         self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self._in_flight: set[int] = set()  # chats with a request under way
 
     # lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._run(), name="outbox-sender")
 
     def kick(self) -> None:
-        """New rows were committed: look now rather than at the next poll."""
+        """Rows were committed elsewhere (another process): look now, not at the next poll."""
         self._wake.set()
+
+    def accept(self, rows: list[Outbox]) -> None:
+        """Rows this process just committed: queue them without reading them back."""
+        for row in rows:
+            self._enqueue(row)
 
     async def stop(self, grace: float = 10.0) -> None:
         """Finish the sends under way (so none is left half-known), then stop."""
@@ -96,9 +101,11 @@ class Sender:
         if self._loop_task:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        # A worker waiting out a 429 or a backoff is cancelled at once (its row stays pending);
+        # one in the middle of a request is given time to learn whether it was delivered.
         for chat_id, task in list(self._workers.items()):
-            if chat_id not in self._sending:
-                task.cancel()  # waiting for its turn, not sending: nothing to finish
+            if chat_id not in self._in_flight:
+                task.cancel()
         workers = list(self._workers.values())
         if workers:
             _done, pending = await asyncio.wait(workers, timeout=grace)
@@ -153,14 +160,18 @@ class Sender:
         async with self.db.session() as session:
             rows = (await session.exec(select(Outbox).where(col(Outbox.id).in_(ids)).order_by(col(Outbox.id)))).all()
         for row in rows:
-            if row.status != OutboxStatus.PENDING or row.id in self._known:
-                continue
-            self._known.add(row.id)
-            self._queues.setdefault(row.chat_id, deque()).append(row)
-            if row.chat_id not in self._workers:
-                self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
+            if row.status == OutboxStatus.PENDING:
+                self._enqueue(row)
         if len(ids) == self.batch:
             self._wake.set()
+
+    def _enqueue(self, row: Outbox) -> None:
+        if row.id is None or row.id in self._known or self._stopping:
+            return
+        self._known.add(row.id)
+        self._queues.setdefault(row.chat_id, deque()).append(row)
+        if row.chat_id not in self._workers:
+            self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
 
     # delivering --------------------------------------------------------------------------
     async def _work(self, chat_id: int) -> None:
@@ -198,55 +209,60 @@ class Sender:
         return any(later.supersede_key == row.supersede_key for later in list(queue)[1:])
 
     async def _deliver(self, row: Outbox) -> None:
+        """Send one row until Telegram takes it or refuses it for good."""
         action = load(row.action)
-        attempts = row.attempts
         while True:
             if row.not_before and row.not_before > _now():
                 await asyncio.sleep((row.not_before - _now()).total_seconds())
             try:
-                resolved = await self._resolve(action)
-                await self._acquire(row.chat_id)
-                if row.supersede_key is not None and not await self._still_pending(row.id):
-                    self.stats["withdrawn"] += 1  # nothing to write: its row says so already
-                    return
-                if self._stopping:
-                    # a stop lets the sends under way finish but starts none: a send cut off
-                    # at the end of the grace time could reach Telegram and be sent again
-                    raise _Stopping
-                self._sending.add(row.chat_id)
-                try:
-                    delivered = await self.api.deliver(action, resolved)
-                except BaseException:
-                    self._sending.discard(row.chat_id)
-                    raise
-            except RetryLater as exc:
-                self.stats["retry_after"] += 1
-                attempts += 1
-                log.info("chat %s: 429, waiting %.1f s", row.chat_id, exc.seconds)
-                await asyncio.sleep(exc.seconds)
-                continue
-            except NotModified:
-                delivered = Delivered()
-            except Permanent as exc:
-                self.stats["failed"] += 1
-                log.warning("outbox row %s to chat %s refused for good: %s", row.id, row.chat_id, exc)
-                async with self.db.transaction() as session:
-                    await mark_failed(session=session, outbox_id=row.id, now=_now(), attempts=attempts + 1, error=str(exc))
-                return
-            except Transient as exc:
-                self.stats["transient"] += 1
-                attempts += 1
-                delay = min(MAX_BACKOFF, self.backoff * 2 ** min(attempts - 1, 6)) * random.uniform(0.5, 1.0)
-                row.not_before = _now() + timedelta(seconds=delay)
-                log.info("outbox row %s: %s; retry %d in %.1f s", row.id, exc, attempts, delay)
-                async with self.db.transaction() as session:
-                    await mark_retry(session=session, outbox_id=row.id, not_before=row.not_before, attempts=attempts, error=str(exc))
-                continue
-            try:
-                await self._settle(row, delivered)
+                wait = await self._attempt(row, action)
             finally:
-                self._sending.discard(row.chat_id)
-            return
+                self._in_flight.discard(row.chat_id)
+            if wait is None:
+                return
+            await asyncio.sleep(wait)
+
+    async def _attempt(self, row: Outbox, action: Outgoing) -> float | None:
+        """One try; None when the row is settled, else seconds to wait before the next."""
+        try:
+            resolved = await self._resolve(action)
+            await self._acquire(row.chat_id)
+            if row.supersede_key is not None and not await self._still_pending(row.id):
+                self.stats["withdrawn"] += 1  # nothing to write: its row says so already
+                return None
+            if self._stopping:
+                # a stop lets the requests under way finish but starts none: one started now
+                # could be cut off at the end of the grace time after Telegram took it
+                raise _Stopping
+            # in flight from the request until its outcome is stored (_deliver clears it): a
+            # stop lets this finish, so a message Telegram took is never left looking unsent;
+            # a worker only waiting for its turn (limits, 429, backoff) is cancelled at once
+            self._in_flight.add(row.chat_id)
+            delivered = await self.api.deliver(action, resolved)
+        except NotModified:
+            delivered = Delivered()
+        except RetryLater as exc:
+            self.stats["retry_after"] += 1
+            row.attempts += 1
+            log.info("chat %s: 429, waiting %.1f s", row.chat_id, exc.seconds)
+            return exc.seconds
+        except Permanent as exc:
+            self.stats["failed"] += 1
+            log.warning("outbox row %s to chat %s refused for good: %s", row.id, row.chat_id, exc)
+            async with self.db.transaction() as session:
+                await mark_failed(session=session, outbox_id=row.id, now=_now(), attempts=row.attempts + 1, error=str(exc))
+            return None
+        except Transient as exc:
+            self.stats["transient"] += 1
+            row.attempts += 1
+            delay = min(MAX_BACKOFF, self.backoff * 2 ** min(row.attempts - 1, 6)) * random.uniform(0.5, 1.0)
+            row.not_before = _now() + timedelta(seconds=delay)
+            log.info("outbox row %s: %s; retry %d in %.1f s", row.id, exc, row.attempts, delay)
+            async with self.db.transaction() as session:
+                await mark_retry(session=session, outbox_id=row.id, not_before=row.not_before, attempts=row.attempts, error=str(exc))
+            return 0.0
+        await self._settle(row, delivered)
+        return None
 
     async def _still_pending(self, outbox_id: int) -> bool:
         """A keyed row can be withdrawn in the database after it was loaded here (a shift

@@ -40,6 +40,8 @@ class Settings(Rules, BaseSettings):
     send_private_burst: int = Field(default=3, ge=1)
     send_group_per_minute: float = Field(default=20, ge=0)
 
+    telegram_timeout: float = Field(default=15, gt=0)  # seconds for one Bot API request
+
     log_level: str = "INFO"
 
     @property

@@ -74,7 +74,7 @@ class Ctx:
     now: datetime
     direct: list[AnswerButton] = field(default_factory=list)
     planned: list[Timer] = field(default_factory=list)
-    sent: int = 0
+    outbox: list[Outbox] = field(default_factory=list)
     actor_is_staff: bool = False  # decided before the transaction (it may ask Telegram)
     classification: Classification | None = None  # of the message's text, done before too
 
@@ -95,17 +95,16 @@ class Ctx:
         supersede_key: str | None = None,
     ) -> None:
         """Queue a message in this transaction; it goes out only if the transaction commits."""
-        self.session.add(
-            Outbox(
-                chat_id=action.chat_id,
-                action=dump(action),
-                ticket_id=ticket_id,
-                link_role=role,
-                supersede_key=supersede_key,
-                created_at=self.now,
-            )
+        row = Outbox(
+            chat_id=action.chat_id,
+            action=dump(action),
+            ticket_id=ticket_id,
+            link_role=role,
+            supersede_key=supersede_key,
+            created_at=self.now,
         )
-        self.sent += 1
+        self.session.add(row)
+        self.outbox.append(row)
 
     def answer(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         self.direct.append(AnswerButton(callback_id=callback_id, text=text, alert=alert))

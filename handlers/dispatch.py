@@ -23,7 +23,7 @@ from handlers.texts import t
 from storage.db import Database
 from storage.inbox import claim_update
 from storage.people import upsert_person
-from storage.tables import Dialog, Timer
+from storage.tables import Dialog, Outbox, ProcessedUpdate, Timer
 from storage.timers import take_timer
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 class Committed:
     """What a finished transaction produced, for the sender and the scheduler."""
 
-    sent: int = 0
+    outbox: list[Outbox] = field(default_factory=list)
     planned: list[Timer] = field(default_factory=list)
 
 
@@ -76,9 +76,11 @@ class Dispatcher:
             try:
                 return await self._run(event, actor_is_staff, classification)
             except IntegrityError:
-                # the same update committed meanwhile by a concurrent delivery
-                log.info("update %s was handled concurrently; skipped", event.update_id)
-                return []
+                if await self._seen(event.update_id):
+                    log.info("update %s was handled before; skipped", event.update_id)
+                    return []
+                log.exception("update %s failed", event.update_id)
+                return await self._apologise(event)
             except Exception:
                 log.exception("update %s failed", event.update_id)
                 return await self._apologise(event)
@@ -92,12 +94,10 @@ class Dispatcher:
                 actor_is_staff=actor_is_staff,
                 classification=classification,  # type: ignore[arg-type]
             )
-            if not await claim_update(session=session, update_id=event.update_id, now=ctx.now):
-                log.info("update %s seen before; skipped", event.update_id)
-                return []
+            await claim_update(session=session, update_id=event.update_id, now=ctx.now)
             await self._remember_sender(ctx, event)
             await self._route(ctx, event)
-        self.on_commit(Committed(ctx.sent, ctx.planned))
+        self.on_commit(Committed(ctx.outbox, ctx.planned))
         return ctx.direct
 
     async def fire_timer(self, timer_id: int) -> bool:
@@ -114,7 +114,7 @@ class Dispatcher:
                 log.info("timer %s is %s late, past its use; dropped", timer.key, ctx.now - timer.due_at)
             else:
                 await spec.handler(ctx, timer)
-        self.on_commit(Committed(ctx.sent, ctx.planned))
+        self.on_commit(Committed(ctx.outbox, ctx.planned))
         return True
 
     # routing ------------------------------------------------------------------------------
@@ -234,6 +234,10 @@ class Dispatcher:
                 return await self.services.classify(event.text)
         return None
 
+    async def _seen(self, update_id: int) -> bool:
+        async with self.db.session() as session:
+            return await session.get(ProcessedUpdate, update_id) is not None
+
     async def _apologise(self, event: Event) -> list[AnswerButton]:
         """A bug must not silence the bot: say sorry, and don't retry the same update forever."""
         try:
@@ -243,7 +247,7 @@ class Dispatcher:
                 await claim_update(session=session, update_id=event.update_id, now=now)
                 if isinstance(event, Message) and event.chat.is_private:
                     ctx.send(SendText(chat_id=event.chat.id, text=t("error.sorry")))
-            self.on_commit(Committed(ctx.sent, []))
+            self.on_commit(Committed(ctx.outbox, []))
         except Exception:
             log.exception("could not record the failure of update %s", event.update_id)
         if isinstance(event, ButtonPress):

@@ -252,12 +252,12 @@ async def _open_from_attachment(ctx: Ctx, msg: Message, person: Person) -> None:
     ticket = await open_ticket(
         ctx, resident=person, chat_id=msg.chat.id, text=caption, classification=classification, message_id=msg.message_id
     )
-    await _store_attachment(ctx, ticket, msg, person)
+    await _store_attachment(ctx, ticket, msg, person, linked=True)
     key = "ticket.created" if caption else ("ticket.created_voice" if msg.kind is Kind.VOICE else "ticket.created_media")
     _acknowledge(ctx, ticket, classification, key)
 
 
-async def _store_attachment(ctx: Ctx, ticket: Ticket, msg: Message, person: Person) -> None:
+async def _store_attachment(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, linked: bool = False) -> None:
     data: dict[str, object] = {"what": str(msg.kind), "message_id": msg.message_id}
     if msg.file_id:
         data["file_id"] = msg.file_id
@@ -275,9 +275,10 @@ async def _store_attachment(ctx: Ctx, ticket: Ticket, msg: Message, person: Pers
         data=data,
         media_group_id=msg.media_group_id,
     )
-    await link_message(
-        session=ctx.session, chat_id=msg.chat.id, message_id=msg.message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
-    )
+    if not linked:  # a photo that opened the ticket was linked when it opened it
+        await link_message(
+            session=ctx.session, chat_id=msg.chat.id, message_id=msg.message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
+        )
     ticket.last_resident_at = ctx.now
     touch(ctx, ticket)
     if ctx.staff_chat_id is None:

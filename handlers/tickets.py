@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from handlers.actions import EditText, Inline, Keyboard, SendText, Target
 from handlers.cards import card_buttons, card_text
 from handlers.context import Classification, Ctx
@@ -61,8 +63,9 @@ async def open_ticket(
 async def post_card(ctx: Ctx, ticket: Ticket) -> None:
     if ctx.staff_chat_id is None:
         return
+    text = await card_text(ctx, ticket, Counter())  # a new ticket has no attachments yet
     ctx.send(
-        SendText(chat_id=ctx.staff_chat_id, text=await card_text(ctx, ticket), inline=card_buttons(ticket)),
+        SendText(chat_id=ctx.staff_chat_id, text=text, inline=card_buttons(ticket)),
         ticket_id=ticket.id,
         role=CARD,
     )

@@ -45,6 +45,7 @@ _log = logging.getLogger(__name__)
 # decides its token exactly as segmenting the whole clause would, in practice.
 _JIEBA_WINDOW = 6
 _WHOLE_CLAUSE = 40
+_NEUTRAL = "\x00neutral"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,6 @@ class Classifier:
         for term in tax.neutral:
             self._owners.setdefault(term, ())
 
-
         roles = _Roles()
         roles.add("neg", tax.negation)
         roles.add("neg_ignore", tax.negation_ignore)
@@ -163,7 +163,11 @@ class Classifier:
         self._category_phrases = tuple(
             (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
-        self._rules = tuple((rule, _compile(rule.when)) for rule in tax.rules)
+        # a rule sees phrase words as the category it favours most does
+        self._rules = tuple(
+            (rule, _compile(rule.when), max(rule.add, key=lambda c: rule.add[c]))
+            for rule in tax.rules
+        )
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
         # words jieba must know: every category keyword written in Chinese. Urgency
@@ -201,6 +205,11 @@ class Classifier:
             for word in self._jieba_words:
                 tk.add_word(word)
             self._tokenizer = tk
+
+    @property
+    def ready(self) -> bool:
+        """True once :meth:`warm_up` has run: no message will wait for jieba."""
+        return self._tokenizer is not None
 
     @property
     def tokenizer(self) -> jieba.Tokenizer:
@@ -291,8 +300,8 @@ class Classifier:
                 weight = compiled[0].weight
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
-        for rule, compiled in self._rules:
-            label = _phrase_label(compiled, present)
+        for rule, compiled, main in self._rules:
+            label = _phrase_label(compiled, _visible(present, shadows, main))
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
@@ -304,9 +313,13 @@ class Classifier:
             kind = self._kinds[name]
             if kind.category is None or not kind.weight:
                 continue
-            if any(lbl == label for lbl, _ in evidence[kind.category]):
-                continue
-            evidence[kind.category].append((label, kind.weight))
+            ev = evidence[kind.category]
+            same = [i for i, (lbl, _) in enumerate(ev) if lbl == label]
+            if same:  # the danger word is also a keyword: it counts once, at the higher weight
+                i = same[0]
+                ev[i] = (label, max(ev[i][1], kind.weight))
+            else:
+                ev.append((label, kind.weight))
 
         # ---- decision: each further piece of evidence counts a little less
         # (stacking), so a pile of weak hints does not outweigh one decisive keyword
@@ -372,7 +385,11 @@ class Classifier:
             hi = bisect.bisect_right(starts, o.start)
             for k in kept[max(0, hi - 8) : hi]:
                 if k.start <= o.start and o.end <= k.end and (k.end - k.start) > (o.end - o.start):
-                    cats.update(cid for cid, _ in self._owners[k.term])
+                    owners = self._owners[k.term]
+                    if owners:
+                        cats.update(cid for cid, _ in owners)
+                    else:  # a neutral word (楼下有人: a place, not a neighbour) hides it from all
+                        cats.add(_NEUTRAL)
             if not cats:
                 out[o.term] = None
             else:
@@ -587,9 +604,7 @@ class _Cues:
         return False
 
 
-def _visible(
-    present: set[str], shadows: dict[str, frozenset[str] | None], cid: str
-) -> set[str]:
+def _visible(present: set[str], shadows: dict[str, frozenset[str] | None], cid: str) -> set[str]:
     """``present`` without the words that only occur inside other categories' keywords."""
     hidden = {t for t, cats in shadows.items() if cats is not None and cid not in cats}
     return present - hidden if hidden else present
@@ -599,7 +614,9 @@ def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
     return phrase, tuple(frozenset(g) for g in phrase.groups)
 
 
-def _phrase_label(compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]) -> str | None:
+def _phrase_label(
+    compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]
+) -> str | None:
     """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
     phrase, sets = compiled
     for group in sets:

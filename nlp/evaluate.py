@@ -72,9 +72,7 @@ class EvalReport:
         """Plain JSON-ready figures (the shape ``minhu eval --json`` prints)."""
         d = asdict(self)
         d["per_category"] = {c.category: _strip(asdict(c), "category") for c in self.per_category}
-        d["confusions"] = [
-            {"gold": g, "predicted": p, "count": n} for g, p, n in self.confusions
-        ]
+        d["confusions"] = [{"gold": g, "predicted": p, "count": n} for g, p, n in self.confusions]
         d["misclassified"] = [
             {
                 **asdict(m),
@@ -141,7 +139,10 @@ def _ratio(num: int, den: int) -> float:
 
 
 def evaluate(
-    classifier: Classifier, rows: Iterable[tuple[str, str, bool | None]], *, top_confusions: int = 10
+    classifier: Classifier,
+    rows: Iterable[tuple[str, str, bool | None]],
+    *,
+    top_confusions: int = 10,
 ) -> EvalReport:
     """Classify every ``(text, gold category, gold urgent or None)`` and score it."""
     gold_cats: list[str] = []
@@ -226,7 +227,9 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> list[tuple[str, str, bool
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
         if "text" not in fields or "category" not in fields:
-            raise ValueError(f"{p}: the header must have 'text' and 'category' columns, not {fields}.")
+            raise ValueError(
+                f"{p}: the header must have 'text' and 'category' columns, not {fields}."
+            )
         reader.fieldnames = fields
         has_urgent = "urgent" in fields
         for row in reader:

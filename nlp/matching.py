@@ -96,6 +96,8 @@ class TermIndex:
         prefix = self._ascii_prefix
         for i, (w, start, _end) in enumerate(words):
             candidates = list(exact.get(w, ()))
+            if w.endswith("'s"):  # possessive: "neighbour's" is also "neighbour"
+                candidates.extend(exact.get(w[:-2], ()))
             for key in (w[:2], w[:1]):
                 for stem, pattern, term in prefix.get(key, ()):
                     if w.startswith(stem):
@@ -107,13 +109,13 @@ class TermIndex:
         return out
 
 
-def _match_words(
-    pattern: tuple[str, ...], words: list[tuple[str, int, int]], i: int
-) -> int | None:
+def _match_words(pattern: tuple[str, ...], words: list[tuple[str, int, int]], i: int) -> int | None:
     if i + len(pattern) > len(words):
         return None
     for k, part in enumerate(pattern):
         w = words[i + k][0]
+        if w.endswith("'s") and not part.endswith("'s"):
+            w = w[:-2]
         if part.endswith("*"):
             if not w.startswith(part[:-1]):
                 return None

@@ -70,9 +70,7 @@ def is_ascii_word(term: str) -> bool:
 # Clause boundaries: any run of characters that are neither word characters nor spaces
 # (punctuation, emoji, symbols), and spaces next to a non-ASCII character. Spaces
 # between two ASCII words do not split, so an English sentence stays one clause.
-_CLAUSE_SPLIT = re.compile(
-    r"\s*[^\w\s]+\s*|\n+|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])|_+"
-)
+_CLAUSE_SPLIT = re.compile(r"\s*[^\w\s]+\s*|\n+|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])|_+")
 
 
 def clauses(text: str) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -51,11 +52,15 @@ def _base_extractor(method: str):
     """jieba's TF-IDF (IDF table loaded once) or TextRank extractor."""
     with _extractor_lock:
         if method not in _extractors:
-            import jieba.analyse  # heavy: loads the IDF table, so only when asked
+            # jieba.analyse reads its IDF table with open(...).read() and never closes
+            # the file: keep its ResourceWarning out of our callers' logs.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                import jieba.analyse  # heavy: loads the IDF table, so only when asked
 
-            _extractors[method] = (
-                jieba.analyse.TFIDF() if method == "tfidf" else jieba.analyse.TextRank()
-            )
+                _extractors[method] = (
+                    jieba.analyse.TFIDF() if method == "tfidf" else jieba.analyse.TextRank()
+                )
         return _extractors[method]
 
 
@@ -67,7 +72,9 @@ def _extractor_for(classifier: Classifier, method: str):
     else:
         import jieba.posseg
 
-        ex.tokenizer = ex.postokenizer = jieba.posseg.POSTokenizer(classifier.tokenizer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            ex.tokenizer = ex.postokenizer = jieba.posseg.POSTokenizer(classifier.tokenizer)
     return ex
 
 
@@ -114,7 +121,10 @@ def suggest_keywords(
             tags = extractor.extract_tags(norm, topK=20, withWeight=True)
         else:
             tags = extractor.extract_tags(
-                norm, topK=20, withWeight=True, allowPOS=("n", "nr", "ns", "nz", "vn", "v", "a", "an")
+                norm,
+                topK=20,
+                withWeight=True,
+                allowPOS=("n", "nr", "ns", "nz", "vn", "v", "a", "an"),
             )
         for word, weight in tags:
             word = word.strip()

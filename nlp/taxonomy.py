@@ -51,7 +51,7 @@ FALLBACK_ID = "other"
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_LOWER_KINDS = ("past", "hypothetical", "habitual", "near_miss")
+_LOWER_KINDS = ("past", "hypothetical", "habitual", "annoyance", "near_miss")
 
 
 class TaxonomyError(ValueError):
@@ -105,8 +105,9 @@ class DangerKind:
 @dataclass(frozen=True)
 class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
-    the danger is past, hypothetical, habitual or was a near miss (``lower``); a "now"
-    cue in the same clause cancels past/hypothetical/habitual, never ``near_miss``."""
+    the danger is past, hypothetical, habitual, an annoyance (smoke from cigarettes) or
+    was a near miss (``lower``); a "now" cue in the same clause cancels every kind of
+    lowering except ``near_miss``."""
 
     kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -151,9 +152,7 @@ class Taxonomy:
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "_by_id", MappingProxyType({c.id: c for c in self.categories})
-        )
+        object.__setattr__(self, "_by_id", MappingProxyType({c.id: c for c in self.categories}))
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -230,7 +229,9 @@ class _Builder:
             raise self.fail(where, f"{what} must be finite.")
         return float(value)
 
-    def terms(self, value: Any, where: str, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    def terms(
+        self, value: Any, where: str, what: str, *, allow_empty: bool = False
+    ) -> tuple[str, ...]:
         if value is None:
             value = []
         if isinstance(value, str) or not isinstance(value, list):
@@ -300,17 +301,31 @@ class _Builder:
         if not isinstance(data, dict):
             raise self.fail("", "the file must be a mapping with a 'categories' list.")
         known = {
-            "version", "min_confidence", "confidence_scale", "stacking", "negation", "spelling",
-            "lexicon", "categories", "rules", "urgency", "description", "neutral",
+            "version",
+            "min_confidence",
+            "confidence_scale",
+            "stacking",
+            "negation",
+            "spelling",
+            "lexicon",
+            "categories",
+            "rules",
+            "urgency",
+            "description",
+            "neutral",
         }
         for key in data:
             if key not in known:
-                raise self.fail("", f"unknown top-level key {key!r} (expected one of {sorted(known)}).")
+                raise self.fail(
+                    "", f"unknown top-level key {key!r} (expected one of {sorted(known)})."
+                )
 
         self.read_spelling(data.get("spelling"))
         self.read_lexicon(data.get("lexicon"))
 
-        min_conf = self.number(data.get("min_confidence", 0.4), "", "min_confidence", positive=False)
+        min_conf = self.number(
+            data.get("min_confidence", 0.4), "", "min_confidence", positive=False
+        )
         if not 0.0 <= min_conf <= 1.0:
             raise self.fail("", f"min_confidence must be between 0 and 1, not {min_conf}.")
         scale = self.number(data.get("confidence_scale", 2.0), "", "confidence_scale")
@@ -368,7 +383,7 @@ class _Builder:
         for key, words in table.items():
             if not isinstance(key, str) or not _ID_RE.match(key):
                 raise self.fail("lexicon", f"name {key!r} must be lower case letters, digits or _.")
-            self.lexicon[key] = self.terms(words, f"lexicon '{key}'", "the list")
+            self.lexicon[key] = self.terms(words, f"lexicon '{key}'", "the word list")
 
     def read_categories(self, value: Any) -> tuple[Category, ...]:
         if not isinstance(value, list) or not value:
@@ -392,11 +407,18 @@ class _Builder:
                 if key not in {"id", "zh", "en", "description", "keywords", "phrases"}:
                     raise self.fail(where, f"has unknown key {key!r}.")
             zh, en = raw.get("zh"), raw.get("en")
-            if not isinstance(zh, str) or not zh.strip() or not isinstance(en, str) or not en.strip():
+            if (
+                not isinstance(zh, str)
+                or not zh.strip()
+                or not isinstance(en, str)
+                or not en.strip()
+            ):
                 raise self.fail(where, "needs a Chinese name (zh) and an English name (en).")
             keywords = self.read_keywords(raw.get("keywords"), where, cid)
             phrases = tuple(
-                self.phrase(pat, self.number(w, where, f"weight of phrase {pat!r}", positive=False), where)
+                self.phrase(
+                    pat, self.number(w, where, f"weight of phrase {pat!r}", positive=False), where
+                )
                 for pat, w in self.mapping(raw.get("phrases"), where, "phrases").items()
             )
             out.append(
@@ -505,7 +527,9 @@ class _Builder:
         lower_raw = self.mapping(u.get("lower"), where, "lower")
         for key in lower_raw:
             if key not in _LOWER_KINDS:
-                raise self.fail(where, f"lower has unknown kind {key!r} (expected {list(_LOWER_KINDS)}).")
+                raise self.fail(
+                    where, f"lower has unknown kind {key!r} (expected {list(_LOWER_KINDS)})."
+                )
         lower = {
             kind: self.terms(lower_raw.get(kind), where, f"lower.{kind}", allow_empty=True)
             for kind in _LOWER_KINDS
@@ -514,8 +538,12 @@ class _Builder:
             kinds=tuple(kinds),
             ignore=self.terms(u.get("ignore"), where, "ignore", allow_empty=True),
             negation=self.terms(neg.get("cues"), where, "negation cues", allow_empty=True),
-            negation_window=int(self.number(neg.get("window", 2), where, "negation window", positive=False)),
-            negation_ignore=self.terms(neg.get("ignore"), where, "negation ignore", allow_empty=True),
+            negation_window=int(
+                self.number(neg.get("window", 2), where, "negation window", positive=False)
+            ),
+            negation_ignore=self.terms(
+                neg.get("ignore"), where, "negation ignore", allow_empty=True
+            ),
             lower=MappingProxyType(lower),
             now=self.terms(u.get("now"), where, "now", allow_empty=True),
         )

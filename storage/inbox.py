@@ -9,12 +9,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.tables import ProcessedUpdate
 
 
-async def claim_update(*, session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Record the update in the caller's transaction; False if it was handled before.
+async def claim_update(*, session: AsyncSession, update_id: int, now: datetime) -> None:
+    """Record the update in the caller's transaction, first of all its work.
 
-    A concurrent duplicate slips past the read and fails the insert at commit instead.
+    An update handled before fails this insert (IntegrityError), and the caller's whole
+    transaction with it: a redelivered update changes nothing.
     """
-    if await session.get(ProcessedUpdate, update_id) is not None:
-        return False
     session.add(ProcessedUpdate(update_id=update_id, at=now))
-    return True
+    await session.flush()

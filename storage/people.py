@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import Person
+
+SEEN_RESOLUTION = timedelta(minutes=10)
 
 
 async def upsert_person(
@@ -21,11 +23,17 @@ async def upsert_person(
 ) -> Person:
     person = await session.get(Person, person_id)
     if person is None:
-        person = Person(id=person_id, created_at=now)
+        person = Person(id=person_id, created_at=now, last_seen_at=now)
         session.add(person)
-    person.first_name = first_name
-    person.last_name = last_name
-    person.username = username
-    person.language = language
-    person.last_seen_at = now
+    # written only when something changed, so a chatty person costs no update per message
+    if (person.first_name, person.last_name, person.username, person.language) != (
+        first_name,
+        last_name,
+        username,
+        language,
+    ):
+        person.first_name, person.last_name = first_name, last_name
+        person.username, person.language = username, language
+    if now - person.last_seen_at > SEEN_RESOLUTION:
+        person.last_seen_at = now
     return person

@@ -152,7 +152,7 @@ async def link_message(
     now: datetime,
     poll_id: str | None = None,
 ) -> None:
-    await session.merge(
+    session.add(
         MessageLink(
             chat_id=chat_id,
             message_id=message_id,

@@ -202,3 +202,18 @@ async def test_reply_to_card_with_photo_reaches_resident(world: World) -> None:
     tg.send_photo(li, caption="已经换好灯泡", chat=world.staff_group, reply_to=card.message)
     photo = await tg.wait_for_sent(chat_id=alice.id, method="sendPhoto")
     assert "已经换好灯泡" in photo.text and "李明" not in photo.text
+
+
+async def test_5xx_timeouts_and_dropped_connections_are_retried_until_delivered(world: World) -> None:
+    tg, alice = world.tg, world.alice
+    await world.restart(telegram_timeout=0.5)
+    tg.inject_error(status=502, count=2, method="sendMessage")
+    tg.inject_disconnect(count=1, method="sendMessage")
+    tg.inject_timeout(count=1, method="sendMessage", delay=2.0)
+    tg.send_text(alice, "3幢电梯又坏了")
+    await world.reply_to(alice, "工单号", timeout=30)
+    await world.card(1, timeout=30)
+    await world.settle(timeout=30)
+    assert tg.stats["5xx_injected"] == 2 and tg.stats["disconnects_injected"] == 1 and tg.stats["timeouts_injected"] == 1
+    assert len([s for s in tg.sent if s.chat_id == alice.id]) == 1
+    assert len([s for s in tg.sent if s.chat_id == world.staff_group.id]) == 1

@@ -1,0 +1,74 @@
+"""Figures on labelled sets, as regression thresholds.
+
+- requests-dev.csv: a copy of /work/shared/data/requests-dev.csv (CI has no /work/shared).
+  The project's targets: accuracy >= 0.95, urgent recall 1.0.
+- holdout.csv and holdout2..5.csv: written by the nlp author from the labelling guide,
+  each before any run of the classifier against it. Their *first* runs were the honest
+  unseen figures (kept beside them as holdoutN-first-blind-run.txt, summarised in
+  nlp/README.md); the rules were then improved from the kinds of mistakes they showed, so
+  today's figures on them are no longer unseen figures.
+  Thresholds sit a little under what the classifier achieves now.
+- probes.csv, probes2.csv: hard cases written while tuning (urgency, near neighbours).
+Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp import Classifier, load_classifier
+from nlp.evaluate import evaluate, read_labelled_csv
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    c = load_classifier()
+    c.warm_up()
+    return c
+
+
+@pytest.mark.parametrize(
+    ("name", "min_accuracy", "min_macro_f1"),
+    [
+        ("requests-dev.csv", 0.95, 0.95),
+        ("holdout.csv", 0.97, 0.97),
+        ("holdout2.csv", 0.95, 0.95),
+        ("holdout3.csv", 0.95, 0.95),
+        ("holdout4.csv", 0.95, 0.95),
+        ("holdout5.csv", 0.93, 0.93),
+        ("probes.csv", 0.95, 0.95),
+        ("probes2.csv", 0.83, 0.75),
+    ],
+)
+def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:
+    rows = read_labelled_csv(DATA / name)
+    report = evaluate(clf, rows)
+    misses = "\n".join(
+        f"{m.gold}->{m.predicted} urgent {m.gold_urgent}->{m.urgent}: {m.text}"
+        for m in report.misclassified
+    )
+    assert report.urgent_recall == 1.0, misses
+    assert report.accuracy >= min_accuracy, misses
+    assert report.macro_f1 >= min_macro_f1, misses
+
+
+def test_dev_set_is_the_shared_one() -> None:
+    shared = Path("/work/shared/data/requests-dev.csv")
+    if not shared.exists():
+        pytest.skip("no /work/shared here (a clean clone)")
+    assert (DATA / "requests-dev.csv").read_bytes() == shared.read_bytes()
+
+
+def test_held_out_sets_are_big_enough() -> None:
+    rows = read_labelled_csv(DATA / "holdout.csv")
+    assert len(rows) >= 300
+    per: dict[str, int] = {}
+    for _, gold, _ in rows:
+        per[gold] = per.get(gold, 0) + 1
+    assert len(per) == 12 and min(per.values()) >= 25
+    urgent = sum(1 for *_, u in rows if u)
+    assert 0.07 <= urgent / len(rows) <= 0.11
