@@ -127,9 +127,11 @@ class Minhu:
         """Stop taking updates, finish the sends under way, close connections."""
         if self.webhook is not None:
             await self.webhook.stop()
-        await self.adapter.stop()
         await self.scheduler.stop()
+        # The sender finishes its sends under way before the adapter closes the HTTP session
+        # they use: a send cut off there may have reached Telegram, and would go out twice.
         await self.sender.stop()
+        await self.adapter.stop()
         await self.db.dispose()
 
     async def __aenter__(self) -> Minhu:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 
 from handlers.deadline_config import Deadlines, load_deadlines
+from handlers.shift_parse import parse_offsets
 
 
 class Rules(BaseModel):
@@ -41,6 +42,10 @@ class Rules(BaseModel):
     shift_reminders: str = "24h,1h"
     checkin_window_minutes: int = Field(default=60, ge=0)
     points_per_hour: float = Field(default=1.0, ge=0)
+    # volunteers: shifts and applications (handlers/shifts.py, handlers/volunteer_apply.py)
+    shift_repeat_weeks: int = Field(default=4, ge=1, le=26)  # weekly shifts exist this far ahead
+    shift_short_notice_hours: float = Field(default=24, gt=0)  # a shift short of people this close is flagged
+    volunteer_dialog_minutes: int = Field(default=30, ge=1)  # an unfinished application is dropped after
 
     # closing the loop: the times each category may wait (see handlers/deadlines.toml,
     # the default when unset); WEEKLY_SUMMARY is "mon 09:00" or "off"
@@ -72,6 +77,16 @@ class Rules(BaseModel):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("shift_reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        parse_offsets(value)
+        return value
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        return parse_offsets(self.shift_reminders)
 
     @field_validator("working_hours")
     @classmethod
