@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 
 
+class _Stopping(Exception):
+    """The sender is stopping: leave this row for the next start."""
+
+
 @dataclass(frozen=True)
 class SendLimits:
     """Telegram's published limits; 0 switches one off (benchmarks of the pipeline itself)."""
@@ -75,6 +79,7 @@ class Sender:
         self._loop_task: asyncio.Task[None] | None = None
         self._global = AsyncLimiter(self.limits.global_per_second, 1) if self.limits.global_per_second else None
         self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self._in_flight: set[int] = set()  # chats with a request under way
 
     # lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -96,6 +101,11 @@ class Sender:
         if self._loop_task:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        # A worker waiting out a 429 or a backoff is cancelled at once (its row stays pending);
+        # one in the middle of a request is given time to learn whether it was delivered.
+        for chat_id, task in list(self._workers.items()):
+            if chat_id not in self._in_flight:
+                task.cancel()
         workers = list(self._workers.values())
         if workers:
             _done, pending = await asyncio.wait(workers, timeout=grace)
@@ -176,6 +186,8 @@ class Sender:
                         await self._deliver(row)
                 except asyncio.CancelledError:
                     raise
+                except _Stopping:
+                    break  # the row stays pending for the next start
                 except Exception:
                     log.exception("outbox row %s: unexpected error; will retry", row.id)
                     await asyncio.sleep(1)
@@ -197,40 +209,68 @@ class Sender:
         return any(later.supersede_key == row.supersede_key for later in list(queue)[1:])
 
     async def _deliver(self, row: Outbox) -> None:
+        """Send one row until Telegram takes it or refuses it for good."""
         action = load(row.action)
-        attempts = row.attempts
         while True:
             if row.not_before and row.not_before > _now():
                 await asyncio.sleep((row.not_before - _now()).total_seconds())
             try:
-                resolved = await self._resolve(action)
-                await self._acquire(row.chat_id)
-                delivered = await self.api.deliver(action, resolved)
-            except RetryLater as exc:
-                self.stats["retry_after"] += 1
-                attempts += 1
-                log.info("chat %s: 429, waiting %.1f s", row.chat_id, exc.seconds)
-                await asyncio.sleep(exc.seconds)
-                continue
-            except NotModified:
-                delivered = Delivered()
-            except Permanent as exc:
-                self.stats["failed"] += 1
-                log.warning("outbox row %s to chat %s refused for good: %s", row.id, row.chat_id, exc)
-                async with self.db.transaction() as session:
-                    await mark_failed(session=session, outbox_id=row.id, now=_now(), attempts=attempts + 1, error=str(exc))
+                wait = await self._attempt(row, action)
+            finally:
+                self._in_flight.discard(row.chat_id)
+            if wait is None:
                 return
-            except Transient as exc:
-                self.stats["transient"] += 1
-                attempts += 1
-                delay = min(MAX_BACKOFF, self.backoff * 2 ** min(attempts - 1, 6)) * random.uniform(0.5, 1.0)
-                row.not_before = _now() + timedelta(seconds=delay)
-                log.info("outbox row %s: %s; retry %d in %.1f s", row.id, exc, attempts, delay)
-                async with self.db.transaction() as session:
-                    await mark_retry(session=session, outbox_id=row.id, not_before=row.not_before, attempts=attempts, error=str(exc))
-                continue
-            await self._settle(row, delivered)
-            return
+            await asyncio.sleep(wait)
+
+    async def _attempt(self, row: Outbox, action: Outgoing) -> float | None:
+        """One try; None when the row is settled, else seconds to wait before the next."""
+        try:
+            resolved = await self._resolve(action)
+            await self._acquire(row.chat_id)
+            if row.supersede_key is not None and not await self._still_pending(row.id):
+                self.stats["withdrawn"] += 1  # nothing to write: its row says so already
+                return None
+            if self._stopping:
+                # a stop lets the requests under way finish but starts none: one started now
+                # could be cut off at the end of the grace time after Telegram took it
+                raise _Stopping
+            # in flight from the request until its outcome is stored (_deliver clears it): a
+            # stop lets this finish, so a message Telegram took is never left looking unsent;
+            # a worker only waiting for its turn (limits, 429, backoff) is cancelled at once
+            self._in_flight.add(row.chat_id)
+            delivered = await self.api.deliver(action, resolved)
+        except NotModified:
+            delivered = Delivered()
+        except RetryLater as exc:
+            self.stats["retry_after"] += 1
+            row.attempts += 1
+            log.info("chat %s: 429, waiting %.1f s", row.chat_id, exc.seconds)
+            return exc.seconds
+        except Permanent as exc:
+            self.stats["failed"] += 1
+            log.warning("outbox row %s to chat %s refused for good: %s", row.id, row.chat_id, exc)
+            async with self.db.transaction() as session:
+                await mark_failed(session=session, outbox_id=row.id, now=_now(), attempts=row.attempts + 1, error=str(exc))
+            return None
+        except Transient as exc:
+            self.stats["transient"] += 1
+            row.attempts += 1
+            delay = min(MAX_BACKOFF, self.backoff * 2 ** min(row.attempts - 1, 6)) * random.uniform(0.5, 1.0)
+            row.not_before = _now() + timedelta(seconds=delay)
+            log.info("outbox row %s: %s; retry %d in %.1f s", row.id, exc, row.attempts, delay)
+            async with self.db.transaction() as session:
+                await mark_retry(session=session, outbox_id=row.id, not_before=row.not_before, attempts=row.attempts, error=str(exc))
+            return 0.0
+        await self._settle(row, delivered)
+        return None
+
+    async def _still_pending(self, outbox_id: int) -> bool:
+        """A keyed row can be withdrawn in the database after it was loaded here (a shift
+        reminder whose shift was cancelled, or whose volunteer withdrew); look again just
+        before sending. What is withdrawn after this look still goes out."""
+        async with self.db.session() as session:
+            status = (await session.exec(select(Outbox.status).where(Outbox.id == outbox_id))).first()
+        return status == OutboxStatus.PENDING
 
     async def _settle(self, row: Outbox, delivered: Delivered, status: str = OutboxStatus.SENT) -> None:
         async with self.db.transaction() as session:
