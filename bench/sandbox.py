@@ -75,7 +75,7 @@ async def main(framework: str, rounds: int) -> None:
             resident, staff, group = sandbox.residents[2], sandbox.staff[0], sandbox.group
             report, claim = [], []
             for i in range(rounds):
-                sandbox.advance(timedelta(minutes=15))  # one resident, but not a flood of requests
+                await sandbox.advance(timedelta(minutes=15))  # one resident, but not a flood of requests
                 mark, sent_at = len(events), time.perf_counter()
                 async with http.post(url + "api/text", json={"user": resident.id, "chat": resident.id, "text": f"{i + 1}号楼楼道灯坏了"}) as r:
                     assert r.status == 200

@@ -1,28 +1,42 @@
 """`minhu sandbox --seed`: a realistic week in the neighbourhood, played through the bot.
 
-Nothing is written to the database directly. The clock starts a week back; for each step
+Residents report needs and answer the satisfaction polls; staff claim, reply, recategorise,
+close and resolve; two neighbours apply to volunteer and are approved, staff put up shifts
+(one weekly), the volunteers sign up and check in. Nothing is written to the database
+directly. The clock starts a week back; for each step
 of the script it jumps to the step's time (timers that fell due on the way fire, as they
 would have), and a resident writes to the bot or a staff member presses a card's button or
 replies to it, through the fake Telegram, exactly as on the page. So the staff group shows
 the week's cards, the residents' chats show their tickets, and /open and /my have
-something to show. The clock ends at the real time now.
+something to show, and a volunteer's /shifts and /points too. The clock ends at the real
+time now.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
 
+from bot.fake_telegram import FakeUser
 from bot.fake_telegram.files import tiny_png
 from bot.sandbox import cast
 from bot.sandbox.world import Sandbox
 from handlers.texts import t
 from handlers.tickets import CARD
-from storage.tables import ACTIVE_STATUSES, Ticket
+from storage.tables import (
+    ACTIVE_STATUSES,
+    Shift,
+    ShiftStatus,
+    Ticket,
+    Timer,
+    TimerStatus,
+    Volunteer,
+    VolunteerStatus,
+)
 from storage.tickets import find_message, resident_tickets
 
 DAYS = 7
@@ -39,6 +53,11 @@ class Do(StrEnum):
     CLOSE = "close"  # `words`: the reason (duplicate, spam, out_of_scope)
     CATEGORY = "category"  # `words`: the new category id
     VERDICT = "verdict"  # the resident answers the satisfaction poll; `words`: the option
+    APPLY = "apply"  # someone applies to volunteer; `words`: "area,area|free time choice"
+    APPROVE = "approve"  # staff approve the application of `ticket` (the volunteer's name)
+    NEW_SHIFT = "new_shift"  # staff: /newshift `words` ({dayN}: that day's date); `ticket`: its title
+    SIGN = "sign"  # a volunteer signs up for the next shift titled `ticket`
+    CHECK_IN = "check_in"  # a volunteer checks in to the shift titled `ticket` starting about now
 
 
 @dataclass(frozen=True)
@@ -47,7 +66,7 @@ class Step:
     at: str  # "HH:MM" local time
     who: str  # a name from bot.sandbox.cast
     do: Do
-    ticket: str  # a name for the ticket within this script
+    ticket: str  # a name for the ticket within this script (for volunteering: see Do)
     words: str = ""
 
 
@@ -118,7 +137,25 @@ WEEK: tuple[Step, ...] = (
     Step(6, "15:00", "陈静", Do.REPORT, "dog", "隔壁的狗天天晚上叫，吵得睡不着"),
     Step(6, "20:00", "王秀英", Do.REPORT, "allowance", "低保年审需要带什么材料"),
 )
+
+VOLUNTEERING: tuple[Step, ...] = (
+    Step(0, "09:30", "张伟", Do.APPLY, "张伟", "elderly,culture|weekend"),
+    Step(0, "10:05", "赵芳", Do.APPROVE, "张伟"),
+    Step(1, "14:00", "刘洋", Do.APPLY, "刘洋", "elderly,education|weekday_day"),
+    Step(1, "14:20", "李明", Do.APPROVE, "刘洋"),
+    Step(1, "15:00", "赵芳", Do.NEW_SHIFT, "陪独居老人聊天", "{day3} 14:00-16:00 陪独居老人聊天 2人 @3幢 养老助老"),
+    Step(1, "15:05", "赵芳", Do.NEW_SHIFT, "老年食堂助餐", "{day5} 11:00-13:00 老年食堂助餐 3人 @二楼活动室 养老助老 每周"),
+    Step(1, "18:00", "张伟", Do.SIGN, "陪独居老人聊天"),
+    Step(1, "18:05", "张伟", Do.SIGN, "老年食堂助餐"),
+    Step(2, "09:00", "刘洋", Do.SIGN, "陪独居老人聊天"),
+    Step(2, "09:05", "刘洋", Do.SIGN, "老年食堂助餐"),
+    Step(3, "13:55", "张伟", Do.CHECK_IN, "陪独居老人聊天"),  # 刘洋 does not come: absent
+    Step(5, "10:50", "张伟", Do.CHECK_IN, "老年食堂助餐"),
+    Step(5, "10:58", "刘洋", Do.CHECK_IN, "老年食堂助餐"),
+    Step(6, "10:00", "张伟", Do.SIGN, "老年食堂助餐"),  # next week's, still ahead
+)
 # fmt: on
+PHONES = {"张伟": "+8613900000001", "刘洋": "+8613900000002"}
 
 
 @dataclass
@@ -127,10 +164,16 @@ class Week:
     still_open: int = 0
     timers_fired: int = 0
     verdicts: int = 0
+    volunteers: int = 0
+    shifts: int = 0
+    check_ins: int = 0
     skipped: list[str] | None = None
 
     def summary(self) -> str:
-        text = f"{self.tickets} tickets ({self.still_open} still open), {self.timers_fired} timers fired"
+        text = (
+            f"{self.tickets} tickets ({self.still_open} still open), {self.volunteers} volunteers, "
+            f"{self.shifts} shifts, {self.timers_fired} timers fired"
+        )
         if self.skipped:
             text += f"; skipped (not in this version of the bot): {', '.join(sorted(set(self.skipped)))}"
         return text
@@ -142,33 +185,36 @@ def week_start(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, WEEK_BEGINS, tzinfo=tz).astimezone(UTC)
 
 
-async def seed_week(sandbox: Sandbox, script: tuple[Step, ...] = WEEK) -> Week:
+def script() -> list[Step]:
+    """The week's steps in time order (requests and volunteering interleaved)."""
+    return sorted((*WEEK, *VOLUNTEERING), key=lambda step: (step.day, step.at))
+
+
+async def seed_week(sandbox: Sandbox, steps: list[Step] | None = None) -> Week:
     """Play the script through the bot; the sandbox must have started with seeding=True."""
     assert sandbox.bot is not None
-    start = sandbox.clock.now()
-    first_day = start.astimezone(sandbox.settings.tz).date()
+    first_day = sandbox.clock.now().astimezone(sandbox.settings.tz).date()
     week = Week(skipped=[])
     tickets: dict[str, int] = {}
-    for step in script:
+    for step in script() if steps is None else steps:
         when = datetime.combine(first_day + timedelta(days=step.day), time.fromisoformat(step.at), tzinfo=sandbox.settings.tz)
-        await _move_clock(sandbox, when, week)
-        await _play(sandbox, step, tickets, week)
+        await sandbox.run_until(when)  # timers due on the way fire at their time
+        if step.do in (Do.APPLY, Do.APPROVE, Do.NEW_SHIFT, Do.SIGN, Do.CHECK_IN):
+            await _volunteering(sandbox, step, first_day, week)
+        else:
+            await _play(sandbox, step, tickets, week)
         await sandbox.settle()
-    await _move_clock(sandbox, datetime.now(UTC), week)
+    await sandbox.run_until(datetime.now(UTC))
     async with sandbox.bot.db.session() as session:
         week.tickets = (await session.exec(select(func.count()).select_from(Ticket))).one()
         active = col(Ticket.status).in_(ACTIVE_STATUSES)
         week.still_open = (await session.exec(select(func.count()).select_from(Ticket).where(active))).one()
+        approved = Volunteer.status == VolunteerStatus.APPROVED
+        week.volunteers = (await session.exec(select(func.count()).select_from(Volunteer).where(approved))).one()
+        week.shifts = (await session.exec(select(func.count()).select_from(Shift))).one()
+        done = Timer.status == TimerStatus.DONE
+        week.timers_fired = (await session.exec(select(func.count()).select_from(Timer).where(done))).one()
     return week
-
-
-async def _move_clock(sandbox: Sandbox, when: datetime, week: Week) -> None:
-    assert sandbox.bot is not None
-    sandbox.clock.jump_to(when)
-    fired = await sandbox.bot.scheduler.fire_due()  # what fell due on the way, before the step
-    if fired:
-        week.timers_fired += fired
-        await sandbox.settle()
 
 
 async def _play(sandbox: Sandbox, step: Step, tickets: dict[str, int], week: Week) -> None:
@@ -236,3 +282,69 @@ def _answer_poll(sandbox: Sandbox, resident_id: int, option: str) -> bool:
             sandbox.answer_poll(resident_id, resident_id, message["message_id"], [choice])
             return True
     return False
+
+
+# volunteering ----------------------------------------------------------------------------------
+async def _volunteering(sandbox: Sandbox, step: Step, first_day: date, week: Week) -> None:
+    """Each step as the person would do it: commands, the contact button, inline buttons."""
+    person = sandbox.person(step.who)
+    tg, group = sandbox.tg, sandbox.group
+    if step.do is Do.APPLY:
+        areas, free = step.words.split("|")
+        await _say(sandbox, person.id, person.id, "/volunteer")
+        await _say(sandbox, person.id, person.id, step.ticket)  # the name
+        tg.tap_keyboard(person, t("vol.apply.phone_button"), phone_number=PHONES[step.who])
+        await sandbox.settle()
+        assert sandbox.bot is not None
+        for area in areas.split(","):
+            await _press(sandbox, person, person.id, sandbox.bot.classifier.taxonomy.name(area))
+        await _press(sandbox, person, person.id, t("vol.button.areas_done"))
+        await _press(sandbox, person, person.id, t(f"vol.free.{free}"))
+    elif step.do is Do.APPROVE:
+        await _press(sandbox, person, group.id, t("vol.button.approve"), about=step.ticket)
+    elif step.do is Do.NEW_SHIFT:
+        days = {f"day{n}": (first_day + timedelta(days=n)).strftime("%m-%d") for n in range(DAYS)}
+        await _say(sandbox, person.id, group.id, "/newshift " + step.words.format(**days))
+    elif step.do is Do.SIGN:
+        shift = await _shift(sandbox, step.ticket, ahead=True)
+        await _say(sandbox, person.id, person.id, "/shifts")
+        await _press(sandbox, person, person.id, t("vol.button.sign_n", id=shift.id))
+    elif step.do is Do.CHECK_IN:
+        shift = await _shift(sandbox, step.ticket, ahead=False)
+        await _say(sandbox, person.id, person.id, "/shifts")
+        await _press(sandbox, person, person.id, t("vol.button.checkin_n", id=shift.id))
+        week.check_ins += 1
+
+
+async def _say(sandbox: Sandbox, user_id: int, chat_id: int, text: str) -> None:
+    sandbox.send_text(user_id, chat_id, text)
+    await sandbox.settle()
+
+
+async def _press(sandbox: Sandbox, person: FakeUser, chat_id: int, label: str, *, about: str = "") -> None:
+    """Press the button labelled `label` on the newest bot message in the chat that has it
+    (and mentions `about`)."""
+    for message in reversed(sandbox.tg.chat_history(chat_id)):
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        labels = [b["text"] for row in rows for b in row]
+        if message.get("from", {}).get("is_bot") and about in (message.get("text") or "") and any(label in x for x in labels):
+            sandbox.tg.press_button(person, message, label)
+            await sandbox.settle()
+            return
+    raise RuntimeError(f"no button {label!r} in chat {chat_id}")
+
+
+async def _shift(sandbox: Sandbox, title: str, *, ahead: bool) -> Shift:
+    """The next shift with this title (ahead), or the one starting closest to now."""
+    assert sandbox.bot is not None
+    now = sandbox.clock.now()
+    async with sandbox.bot.db.session() as session:
+        query = select(Shift).where(Shift.title == title, Shift.status == ShiftStatus.ACTIVE).order_by(col(Shift.starts_at))
+        shifts = list((await session.exec(query)).all())
+    if ahead:
+        shifts = [s for s in shifts if s.starts_at > now]
+        if shifts:
+            return shifts[0]
+    elif shifts:
+        return min(shifts, key=lambda s: abs(s.starts_at - now))
+    raise RuntimeError(f"no shift {title!r}")

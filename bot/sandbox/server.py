@@ -218,7 +218,7 @@ async def _clock(request: web.Request) -> web.StreamResponse:
     sandbox = request.app[SANDBOX]
     body = await _json(request)
     if "hours" in body:
-        now = sandbox.advance(timedelta(hours=_float(body, "hours")))
+        now = await sandbox.advance(timedelta(hours=_float(body, "hours")))
     else:
         try:
             local = datetime.fromisoformat(_str(body, "to"))
@@ -226,7 +226,7 @@ async def _clock(request: web.Request) -> web.StreamResponse:
             raise SandboxError(t("sandbox.error.bad_request", what="to")) from None
         if local.tzinfo is None:  # the time as the centre reads it
             local = local.replace(tzinfo=sandbox.settings.tz)
-        now = sandbox.jump_to(local)
+        now = await sandbox.jump_to(local)
     return web.json_response({"ok": True, "now": now.isoformat()})
 
 

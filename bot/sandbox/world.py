@@ -30,6 +30,7 @@ from handlers.context import Classifier
 from handlers.texts import catalogue, t
 from storage.db import safe_url
 from storage.tables import ProcessedUpdate
+from storage.timers import pending_timers
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +89,16 @@ class Sandbox:
         self._query_chats: dict[str, int] = {}  # callback query id -> the chat it was pressed in
         self._votes: dict[tuple[int, int], dict[int, list[int]]] = {}
         self._handled: set[int] = set()  # update ids the bot has committed
+        self._moving = asyncio.Lock()
         self.notes: dict[int, str] = {}
         self.bot: Minhu | None = None
         self.clock = ManualClock(frozen=False)
         self.tg = FakeTelegram(
             token=TOKEN, bot_username=cast.BOT_USERNAME, bot_name=cast.BOT_NAME, clock=lambda: self.clock.now()
         )
+        # The bot does not ask for `poll` updates (allowed_updates), and Telegram sends none it
+        # did not ask for; the page learns of votes from the fake's own events.
+        self.tg.poll_updates = False
 
     # lifecycle ------------------------------------------------------------------------------
     @property
@@ -270,15 +275,37 @@ class Sandbox:
             raise SandboxError(str(exc)) from None
 
     # the clock ------------------------------------------------------------------------------
-    def advance(self, delta: timedelta) -> datetime:
+    async def advance(self, delta: timedelta) -> datetime:
         if delta <= timedelta(0):
             raise SandboxError(t("sandbox.error.clock_backwards"))
         if delta > MAX_JUMP:
             raise SandboxError(t("sandbox.error.clock_too_far", days=MAX_JUMP.days))
-        return self.clock.advance(delta)
+        return await self.run_until(self.clock.now() + delta)
 
-    def jump_to(self, when: datetime) -> datetime:
-        return self.advance(when - self.clock.now())
+    async def jump_to(self, when: datetime) -> datetime:
+        return await self.advance(when - self.clock.now())
+
+    async def run_until(self, when: datetime) -> datetime:
+        """Move the clock to `when`, stopping at each timer due on the way: it fires at its
+        own time (its messages carry that time, later timers see what it did), not late.
+        A late timer would wait for news first (handlers/lateness.py), and the page with it."""
+        assert self.bot is not None
+        async with self._moving:  # one jump at a time
+            tried: set[tuple[int | None, datetime]] = set()  # a failing timer is not tried forever
+            while True:
+                async with self.bot.db.session() as session:
+                    due = [tm for tm in await pending_timers(session=session, due_before=when) if (tm.id, tm.due_at) not in tried]
+                if not due:
+                    break
+                tried.update((tm.id, tm.due_at) for tm in due if tm.due_at == due[0].due_at)
+                if due[0].due_at > self.clock.now():
+                    self.clock.jump_to(due[0].due_at)
+                await self.bot.scheduler.fire_due()
+                await self.settle()
+            self.clock.jump_to(when)
+            await self.bot.scheduler.fire_due()
+            await self.settle()
+        return self.clock.now()
 
     def _on_jump(self) -> None:
         self._publish({"type": "clock", "clock": self.clock_view()})

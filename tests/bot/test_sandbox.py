@@ -239,9 +239,8 @@ async def test_the_clock_jumps_forward_for_the_bot_and_the_page(page: Page) -> N
     async with EventStream(page.url) as stream:
         status, body = await page.post("/api/clock", {"hours": 24})
         assert status == 200
-        jumped = await stream.next(lambda e: e["type"] == "clock")
-        now = jumped["clock"]["now"]
-        assert body["now"][:16] == now[:16]
+        # the page's clock follows, through any timer the jump stopped at, to the end
+        await stream.next(lambda e: e["type"] == "clock" and e["clock"]["now"][:16] == body["now"][:16])
         assert timedelta(hours=24) <= sandbox.clock.now() - before < timedelta(hours=24, minutes=1)
 
         local = (sandbox.clock.now() + timedelta(days=2)).astimezone(sandbox.settings.tz).replace(second=0, microsecond=0)
@@ -263,7 +262,7 @@ async def test_a_kept_database_carries_on_after_a_restart(framework: str, db_url
     seen before and no ticket seems to come from the future."""
     async with running_sandbox(framework=framework, database=db_url, classifier=classifier) as first:
         wang = first.sandbox.residents[0]
-        first.sandbox.advance(timedelta(days=3))
+        await first.sandbox.advance(timedelta(days=3))
         ahead = first.sandbox.clock.now()
         first.sandbox.send_text(wang.id, wang.id, "电梯坏了")  # handled three days ahead
         await first.sandbox.settle()
@@ -289,3 +288,33 @@ async def test_a_sandbox_refuses_to_seed_a_database_that_has_tickets(db_url: str
     with pytest.raises(SandboxError, match="1 tickets"):
         await sandbox.start()
     await sandbox.stop()
+
+
+async def test_a_jump_of_the_clock_plays_the_timers_on_the_way_at_their_own_time(page: Page) -> None:
+    """Resolve a ticket, jump three days: the poll's reminder comes dated a day after the
+    resolving, the closing without an answer two days later, in that order, at once."""
+    sandbox = page.sandbox
+    wang, li, group = sandbox.residents[0], sandbox.staff[0], sandbox.group
+    async with EventStream(page.url) as stream:
+        await page.post("/api/text", {"user": wang.id, "chat": wang.id, "text": "楼道灯坏了"})
+        card = (await stream.next(message_event(group.id, "工单 #1")))["message"]
+        resolve = next(b for row in card["reply_markup"]["inline_keyboard"] for b in row if b["text"] == t("button.resolve"))
+        await page.post("/api/press", {"user": li.id, "chat": group.id, "message": card["message_id"], "data": resolve["callback_data"]})
+        poll = await stream.next(lambda e: e["type"] == "message" and e["message"]["chat_id"] == wang.id and e["message"].get("poll"))
+        assert not poll["message"]["poll"]["is_closed"]
+        await sandbox.settle()
+        [ticket] = await tickets(sandbox)
+        resolved = ticket.resolved_at.timestamp()
+        mark = stream.mark
+        status, _ = await page.post("/api/clock", {"hours": 72 + 1})
+        assert status == 200  # answered when the jump has played out
+        reminder = await stream.next(message_event(wang.id, plain("satisfaction.reminder", id=1)), after=mark, timeout=1)
+        hours = sandbox.settings.poll_reminder_hours * 3600
+        assert abs(reminder["message"]["date"] - (resolved + hours)) < 60
+        stopped = await stream.next(
+            lambda e: e["type"] == "message" and e["message"].get("poll", {}).get("is_closed"), after=mark, timeout=1
+        )
+        assert stopped["message"]["message_id"] == poll["message"]["message_id"]
+    [ticket] = await tickets(sandbox)
+    assert ticket.status == TicketStatus.CLOSED and ticket.rating is None
+    assert abs(ticket.closed_at.timestamp() - (resolved + sandbox.settings.poll_close_hours * 3600)) < 60

@@ -151,7 +151,9 @@ async def test_photo_location_and_the_clock(browser: Browser) -> None:
     # the clock: +24 h moves the page's clock and what the bot does next a day on
     clock = browser.page.locator("#clock-now")
     before = await clock.text_content()
-    await browser.page.locator(".clock-btn[data-hours='24']").click()
+    plus_day = browser.page.locator(".clock-btn[data-hours='24']")
+    await plus_day.click()
+    await expect(plus_day).to_be_enabled()  # the jump has played out
     await expect(clock).not_to_have_text(before or "")
     await browser.say("resident", "/my")
     await expect(message(resident, "您的工单")).to_be_visible()
@@ -197,3 +199,43 @@ async def test_a_phone_sized_window_shows_one_chat_at_a_time(chromium: Any, sand
     await browser.shot("phone-group")
     await page.context.close()
     assert browser.outside == [] and browser.errors == []
+
+
+async def test_a_volunteer_applies_with_the_contact_button_is_approved_and_signs_up(browser: Browser) -> None:
+    volunteer, group = browser.pane("volunteer"), browser.pane("group")
+    await expect(volunteer.locator(".chat-sub")).to_contain_text("张伟")
+    await volunteer.locator(".start-btn").click()
+    await volunteer.locator(".reply-keyboard .key", has_text=t("menu.volunteer")).click()
+    await expect(message(volunteer, plain("vol.apply.ask_name"))).to_be_visible()
+    await browser.say("volunteer", "张伟")
+
+    # the phone number comes from a reply-keyboard button that shares the contact
+    phone_key = volunteer.locator(".reply-keyboard .key", has_text=t("vol.apply.phone_button"))
+    await expect(phone_key).to_be_visible()
+    await browser.shot("phone-button")
+    await phone_key.click()
+    await expect(volunteer.locator("li.msg.out[data-kind=contact]")).to_contain_text("+86")
+    await expect(message(volunteer, plain("vol.apply.phone_ok"))).to_be_visible()
+
+    # the area picker is edited in place as areas are ticked
+    picker = message(volunteer, plain("vol.apply.ask_areas"))
+    picker_id = await picker.get_attribute("data-id")
+    await picker.get_by_role("button", name="养老助老").click()
+    await expect(volunteer.locator(f'li.msg[data-id="{picker_id}"]').get_by_role("button", name="✅ 养老助老")).to_be_visible()
+    await volunteer.locator(f'li.msg[data-id="{picker_id}"]').get_by_role("button", name=t("vol.button.areas_done")).click()
+    await message(volunteer, plain("vol.apply.ask_free")).get_by_role("button", name=t("vol.free.weekend")).click()
+    await expect(message(volunteer, plain("vol.apply.submitted"))).to_be_visible()
+
+    # staff approve from the volunteer's card in the group, then put up a shift
+    card = message(group, "张伟").filter(has=browser.page.get_by_role("button", name=t("vol.button.approve")))
+    await card.get_by_role("button", name=t("vol.button.approve")).click()
+    await expect(message(volunteer, "恭喜")).to_be_visible()
+    await browser.say("group", "/newshift 明天 09:00-11:00 老年食堂助餐 3人 @二楼活动室")
+    await expect(message(group, plain("vol.newshift.made"))).to_be_visible()
+
+    await browser.say("volunteer", "/shifts")
+    listing = message(volunteer, plain("vol.list.open_header"))
+    await listing.get_by_role("button", name=t("vol.button.sign_n", id=1)).click()
+    await expect(message(volunteer, plain("vol.sign.done"))).to_be_visible()
+    await expect(volunteer.locator(".toast")).to_have_text(t("vol.sign.done_short", id=1))
+    await browser.shot("signed-up")

@@ -609,20 +609,24 @@ function toast(pane, text, error) {
 
 // the clock and the tabs ---------------------------------------------------------------------------
 function wirePage() {
+  // A jump plays out every timer on the way; the controls wait until it has.
+  const clockControls = () => document.querySelectorAll("#clock button, #clock input");
+  async function moveClock(body) {
+    for (const c of clockControls()) c.disabled = true;
+    const answer = await post("/api/clock", body);
+    for (const c of clockControls()) c.disabled = false;
+    if (answer.error) alert(answer.error);
+  }
   for (const button of document.querySelectorAll(".clock-btn")) {
-    button.addEventListener("click", async () => {
-      const answer = await post("/api/clock", { hours: Number(button.dataset.hours) });
-      if (answer.error) alert(answer.error);
-    });
+    button.addEventListener("click", () => moveClock({ hours: Number(button.dataset.hours) }));
   }
   const to = document.getElementById("clock-to");
   to.addEventListener("focus", () => {
     if (!to.value) to.value = localInputValue(new Date(sandboxNow().getTime() + 24 * 3600 * 1000));
   });
-  document.getElementById("clock-jump").addEventListener("submit", async (e) => {
+  document.getElementById("clock-jump").addEventListener("submit", (e) => {
     e.preventDefault();
-    const answer = await post("/api/clock", { to: to.value });
-    if (answer.error) alert(answer.error);
+    moveClock({ to: to.value });
   });
   for (const tab of document.querySelectorAll(".tabs button")) {
     tab.addEventListener("click", () => {
