@@ -271,6 +271,7 @@ function drawPane(pane) {
   drawMessages(pane);
   drawKeyboard(pane);
   root.querySelector(".start-bar").hidden = pane.name === "group" || (state.chats.get(chatId)?.size || 0) > 0;
+  requestAnimationFrame(() => scrollToEnd(pane, true));  // once the keyboard under it has its height
 }
 
 function drawMessages(pane) {
@@ -528,6 +529,7 @@ function setReply(pane, messageId) {
 
 function drawKeyboard(pane) {
   const root = pane.root;
+  const nearEnd = isNearEnd(pane);
   const markup = state.keyboards.get(chatOf(pane));
   const box = root.querySelector(".reply-keyboard");
   const input = root.querySelector(".composer .text");
@@ -553,6 +555,7 @@ function drawKeyboard(pane) {
     }
     box.append(line);
   }
+  scrollToEnd(pane, nearEnd);  // the keyboard takes room from the chat: keep the end in view
 }
 
 function drawCommands(pane) {
