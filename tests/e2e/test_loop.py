@@ -7,21 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from bot.fake_telegram import SentMessage
 from handlers.clock import ManualClock
 from handlers.texts import t
 from storage.tables import TicketStatus
 from tests.e2e.world import World
-
-
-@pytest.fixture(autouse=True)
-def _no_poll_updates(world: World) -> None:
-    """The bot does not ask for `poll` updates (allowed_updates); the fake would keep them
-    waiting in its queue, and settle() would wait for them forever."""
-    world.tg.poll_updates = False
-
 
 OPTIONS = [t(f"rating.{r}") for r in ("very_satisfied", "satisfied", "so_so", "dissatisfied", "not_solved")]
 
