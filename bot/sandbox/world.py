@@ -92,13 +92,10 @@ class Sandbox:
         self._moving = asyncio.Lock()
         self.notes: dict[int, str] = {}
         self.bot: Minhu | None = None
-        self.clock = ManualClock(frozen=False)
+        self.clock = ManualClock(frozen=False)  # replaced at start(), once its start is known
         self.tg = FakeTelegram(
             token=TOKEN, bot_username=cast.BOT_USERNAME, bot_name=cast.BOT_NAME, clock=lambda: self.clock.now()
         )
-        # The bot does not ask for `poll` updates (allowed_updates), and Telegram sends none it
-        # did not ask for; the page learns of votes from the fake's own events.
-        self.tg.poll_updates = False
 
     # lifecycle ------------------------------------------------------------------------------
     @property
