@@ -24,8 +24,7 @@ async def plan_timer(
     timer.due_at = due_at
     timer.status = TimerStatus.PENDING
     timer.fired_at = None
-    await session.flush()
-    return timer
+    return timer  # its id comes with the commit, before the scheduler needs it
 
 
 async def cancel_timer(*, session: AsyncSession, key: str) -> None:
