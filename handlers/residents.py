@@ -177,6 +177,15 @@ async def _replied_ticket(ctx: Ctx, msg: Message) -> Ticket | None:
 
 async def add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, quiet: bool) -> None:
     """More words for a ticket. Quiet: stored and on record, without a message each time."""
+    await _record_words(ctx, ticket, msg, person)
+    if quiet:
+        return
+    note_staff(ctx, ticket, t("staff.addition_note", id=ticket.id, text=escape(msg.text)))
+    tell_resident(ctx, ticket, t("ticket.added", id=ticket.id))
+
+
+async def _record_words(ctx: Ctx, ticket: Ticket, msg: Message, person: Person) -> None:
+    """The resident's message on the ticket's record; replies to it find the ticket."""
     await add_event(
         session=ctx.session,
         ticket_id=ticket.id,
@@ -192,10 +201,6 @@ async def add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, qu
     )
     ticket.last_resident_at = ctx.now
     touch(ctx, ticket)
-    if quiet:
-        return
-    note_staff(ctx, ticket, t("staff.addition_note", id=ticket.id, text=escape(msg.text)))
-    tell_resident(ctx, ticket, t("ticket.added", id=ticket.id))
 
 
 async def _describe_media_ticket(
@@ -207,21 +212,7 @@ async def _describe_media_ticket(
     ticket.confidence = classification.confidence
     ticket.urgent = ticket.urgent or classification.urgent
     ticket.keywords = json.dumps(list(classification.keywords), ensure_ascii=False)
-    ticket.last_resident_at = ctx.now
-    touch(ctx, ticket)
-    await add_event(
-        session=ctx.session,
-        ticket_id=ticket.id,
-        kind="message",
-        now=ctx.now,
-        actor_id=person.id,
-        actor_name=person.full_name,
-        actor_role="resident",
-        text=msg.text,
-    )
-    await link_message(
-        session=ctx.session, chat_id=msg.chat.id, message_id=msg.message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
-    )
+    await _record_words(ctx, ticket, msg, person)
     await deadlines.changed(ctx, ticket)
     await refresh_card(ctx, ticket)
     _acknowledge(ctx, ticket, classification, "ticket.created")
