@@ -294,14 +294,15 @@ class Classifier:
         # keyword of other categories only (气味 inside 煤气味) is not there for this
         # category's phrases.
         shadows = self._shadows(by_role.get("phrase", []), kept)
+        where = _Where(by_role.get("phrase", []), clause_idx)
         for cid, compiled in self._category_phrases:
-            label = _phrase_label(compiled, _visible(present, shadows, cid))
+            label = _phrase_label(compiled, _visible(present, shadows, cid), where)
             if label is not None:
                 weight = compiled[0].weight
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
         for rule, compiled, main in self._rules:
-            label = _phrase_label(compiled, _visible(present, shadows, main))
+            label = _phrase_label(compiled, _visible(present, shadows, main), where)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
@@ -420,12 +421,15 @@ class Classifier:
             hits.append((occ.term, [ci]))
             for kind in self._term_kinds[occ.term]:
                 kinds.setdefault(kind, occ.term)
+        where = _Where(phrase_occs, clause_idx)
         for kind, compiled in self._urgency_phrases:
-            label = _phrase_label(compiled, present)
-            if label is None:
+            match = _phrase_match(compiled, present, where)
+            if match is None:
                 continue
-            terms = self._phrase_terms[compiled[0]]
-            hits.append((label, [clause_idx(o.start) for o in phrase_occs if o.term in terms]))
+            label, event_clauses = match
+            # the clause of the last part (the event: 着火 of 楼道+着火) decides whether it
+            # is past, hypothetical or now
+            hits.append((label, sorted(event_clauses)))
             kinds.setdefault(kind, label)
         if not hits:
             return (), (), {}
@@ -435,9 +439,11 @@ class Classifier:
 
         near_miss = clauses_with(by_role.get("lower:near_miss", []))
         now = clauses_with(by_role.get("now", []))
+        # "已经灭了", "没事了": the danger told before (or with) it is over
+        resolved = max(clauses_with(by_role.get("lower:resolved", [])), default=-1)
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
-            if kind == "near_miss":
+            if kind in ("near_miss", "resolved"):
                 continue
             for o in by_role.get(f"lower:{kind}", []):
                 soft.setdefault(clause_idx(o.start), []).append(o)
@@ -447,6 +453,8 @@ class Classifier:
                 return True
             if i in now:
                 return False
+            if i <= resolved:
+                return True
             if i in soft:
                 return True
             # a clause that is only a time ("昨天晚上 楼道里着火了") lowers the next one
@@ -610,20 +618,80 @@ def _visible(present: set[str], shadows: dict[str, frozenset[str] | None], cid: 
     return present - hidden if hidden else present
 
 
-def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
-    return phrase, tuple(frozenset(g) for g in phrase.groups)
+_Compiled = tuple[Phrase, tuple[frozenset[str], ...], tuple[tuple[int, ...], ...]]
 
 
-def _phrase_label(
-    compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]
-) -> str | None:
-    """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
-    phrase, sets = compiled
+def _compile(phrase: Phrase) -> _Compiled:
+    return phrase, tuple(frozenset(g) for g in phrase.groups), phrase.blocks
+
+
+class _Where:
+    """The clauses each phrase word occurs in, worked out only when a phrase asks."""
+
+    def __init__(self, occs: list[Occurrence], clause_idx) -> None:
+        self._occs = occs
+        self._clause_idx = clause_idx
+        self._map: dict[str, set[int]] | None = None
+
+    def clauses(self, terms: Iterable[str]) -> set[int]:
+        if self._map is None:
+            self._map = {}
+            for o in self._occs:
+                self._map.setdefault(o.term, set()).add(self._clause_idx(o.start))
+        out: set[int] = set()
+        for t in terms:
+            out |= self._map.get(t, set())
+        return out
+
+
+def _phrase_match(
+    compiled: _Compiled, present: set[str], where: _Where
+) -> tuple[str, set[int]] | None:
+    """(label, clauses of the last part) when the phrase matches, else ``None``.
+
+    Every group must be present; groups joined by ``~`` must share a clause."""
+    phrase, sets, blocks = compiled
     for group in sets:
         if present.isdisjoint(group):
             return None
-    parts = [next(alt for alt in group if alt in present) for group in phrase.groups]
-    return "+".join(parts)
+    picks: list[str] = []
+    last: set[int] = set()
+    for block in blocks:
+        if len(block) == 1:
+            alts = sets[block[0]] & present
+            picks.append(next(a for a in phrase.groups[block[0]] if a in alts))
+            last = where.clauses(alts)
+            continue
+        common: set[int] | None = None
+        for gi in block:
+            cl = where.clauses(sets[gi] & present)
+            common = cl if common is None else common & cl
+            if not common:
+                return None
+        assert common
+        first = min(common)
+        for gi in block:
+            picks.append(
+                next(
+                    a
+                    for a in phrase.groups[gi]
+                    if a in present and first in where.clauses((a,))
+                )
+            )
+        last = common
+    return "+".join(picks), last
+
+
+def _phrase_label(compiled: _Compiled, present: set[str], where: _Where) -> str | None:
+    """``"楼道+黑漆漆"`` when the phrase matches (see :func:`_phrase_match`), else ``None``."""
+    phrase, sets, blocks = compiled
+    if len(blocks) == len(sets):  # no "~": presence is enough, no clauses needed
+        for group in sets:
+            if present.isdisjoint(group):
+                return None
+        return "+".join(next(a for a in g if a in present) for g in phrase.groups)
+    match = _phrase_match(compiled, present, where)
+    return None if match is None else match[0]
 
 
 def _why(evidence: list[tuple[str, float]]) -> tuple[str, ...]:

@@ -11,9 +11,12 @@ so ``電梯`` in the file matches ``电梯`` in a message and vice versa.
 Phrase syntax, used by category ``phrases``, near-neighbour ``rules`` and urgency
 ``phrases``: groups joined by ``+``, alternatives inside a group joined by ``|``, and
 ``@name`` to insert a named list from ``lexicon``. A phrase matches when every group has
-at least one alternative in the message, anywhere. Example::
+at least one alternative in the message, anywhere. A group joined by ``~`` instead of
+``+`` must be in the same clause as the group before it (clauses are split at
+punctuation and spaces), for pairs that mean something only together. Example::
 
     "@stairs + 黑漆漆|漆黑|摸黑": 4    # "楼道里黑漆漆的" is a broken light
+    "吃了|吞了 ~ 药|药片": ...         # "吃了好几片药", not "吃了饭 ... 开点药"
 """
 
 from __future__ import annotations
@@ -51,7 +54,15 @@ FALLBACK_ID = "other"
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_LOWER_KINDS = ("past", "hypothetical", "habitual", "annoyance", "near_miss")
+_LOWER_KINDS = (
+    "past",
+    "hypothetical",
+    "habitual",
+    "annoyance",
+    "reported",
+    "resolved",
+    "near_miss",
+)
 
 
 class TaxonomyError(ValueError):
@@ -65,6 +76,19 @@ class Phrase:
     pattern: str
     groups: tuple[tuple[str, ...], ...]
     weight: float = 0.0
+    same_clause: tuple[bool, ...] = ()
+    """Per group: True when joined to the group before it by ``~`` (same clause)."""
+
+    @property
+    def blocks(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the groups that must share one clause (``~``), block by block."""
+        out: list[list[int]] = []
+        for i in range(len(self.groups)):
+            if i and i < len(self.same_clause) and self.same_clause[i]:
+                out[-1].append(i)
+            else:
+                out.append([i])
+        return tuple(tuple(b) for b in out)
 
 
 @dataclass(frozen=True)
@@ -275,7 +299,11 @@ class _Builder:
         if not isinstance(pattern, str) or not pattern.strip():
             raise self.fail(where, f"phrase {pattern!r} must be a non-empty string.")
         groups: list[tuple[str, ...]] = []
-        for part in pattern.split("+"):
+        same_clause: list[bool] = []
+        pieces = re.split(r"([+~])", pattern)
+        for k in range(0, len(pieces), 2):
+            part = pieces[k]
+            same_clause.append(k > 0 and pieces[k - 1] == "~")
             alts: list[str] = []
             for alt in part.split("|"):
                 alt = alt.strip()
@@ -286,7 +314,12 @@ class _Builder:
                 else:
                     alts.append(self.term(alt, where, f"phrase {pattern!r}"))
             groups.append(tuple(dict.fromkeys(alts)))
-        return Phrase(pattern=pattern.strip(), groups=tuple(groups), weight=weight)
+        return Phrase(
+            pattern=pattern.strip(),
+            groups=tuple(groups),
+            weight=weight,
+            same_clause=tuple(same_clause),
+        )
 
     def mapping(self, value: Any, where: str, what: str) -> Mapping[Any, Any]:
         if value is None:
