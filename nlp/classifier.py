@@ -293,6 +293,8 @@ class Classifier:
         # ---- phrases and near-neighbour rules. A phrase word written inside a longer
         # keyword of other categories only (气味 inside 煤气味) is not there for this
         # category's phrases.
+        # urgency first: a rule may ask for a kind of danger
+        urgent_terms, danger_seen, kinds, live_kinds = self._urgency(by_role, clause_idx, spans)
         shadows = self._shadows(by_role.get("phrase", []), kept)
         where = _Where(by_role.get("phrase", []), clause_idx)
         for cid, compiled in self._category_phrases:
@@ -302,25 +304,30 @@ class Classifier:
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
         for rule, compiled, main in self._rules:
+            if rule.danger and not any(k in kinds for k in rule.danger):
+                continue
             label = _phrase_label(compiled, _visible(present, shadows, main), where)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
                     evidence[cid].append((label, w))
 
-        # ---- danger points to a category even when nothing else does
-        urgent_terms, danger_seen, kinds = self._urgency(by_role, clause_idx, spans)
+        # ---- danger points to a category even when nothing else does; a danger now
+        # (live) points harder: the service that must act is the one for the emergency
+        boost = self.taxonomy.urgency.live_boost
+        share = self.taxonomy.urgency.lowered_share
         for name, label in kinds.items():
             kind = self._kinds[name]
             if kind.category is None or not kind.weight:
                 continue
+            weight = kind.weight * (boost if name in live_kinds else share)
             ev = evidence[kind.category]
             same = [i for i, (lbl, _) in enumerate(ev) if lbl == label]
             if same:  # the danger word is also a keyword: it counts once, at the higher weight
                 i = same[0]
-                ev[i] = (label, max(ev[i][1], kind.weight))
+                ev[i] = (label, max(ev[i][1], weight))
             else:
-                ev.append((label, kind.weight))
+                ev.append((label, weight))
 
         # ---- decision: each further piece of evidence counts a little less
         # (stacking), so a pile of weak hints does not outweigh one decisive keyword
@@ -403,8 +410,8 @@ class Classifier:
         by_role: dict[str, list[Occurrence]],
         clause_idx,
         spans: list[tuple[int, int]],
-    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
-        """(live danger labels, all danger labels, kind -> first label) of a message."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str], set[str]]:
+        """(live danger labels, all danger labels, kind -> first label, live kinds)."""
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
@@ -412,14 +419,14 @@ class Classifier:
         present = {o.term for o in phrase_occs}
         neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
         no_contrast = _Cues([])
-        hits: list[tuple[str, list[int]]] = []
+        hits: list[tuple[str, list[int], str]] = []
         kinds: dict[str, str] = {}  # kind name -> first label seen
         for occ in danger:
             ci = clause_idx(occ.start)
             if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
                 continue
-            hits.append((occ.term, [ci]))
             for kind in self._term_kinds[occ.term]:
+                hits.append((occ.term, [ci], kind))
                 kinds.setdefault(kind, occ.term)
         where = _Where(phrase_occs, clause_idx)
         for kind, compiled in self._urgency_phrases:
@@ -429,10 +436,10 @@ class Classifier:
             label, event_clauses = match
             # the clause of the last part (the event: 着火 of 楼道+着火) decides whether it
             # is past, hypothetical or now
-            hits.append((label, sorted(event_clauses)))
+            hits.append((label, sorted(event_clauses), kind))
             kinds.setdefault(kind, label)
         if not hits:
-            return (), (), {}
+            return (), (), {}, set()
 
         def clauses_with(occs: list[Occurrence]) -> set[int]:
             return {clause_idx(o.start) for o in occs}
@@ -468,18 +475,21 @@ class Classifier:
         memo: dict[int, bool] = {}
         live: list[str] = []
         seen: list[str] = []
-        for label, idxs in hits:
+        live_kinds: set[str] = set()
+        for label, idxs, kind in hits:
             if label not in seen:
                 seen.append(label)
-            if label in live:
+            if label in live and kind in live_kinds:
                 continue
             for i in idxs:
                 if i not in memo:
                     memo[i] = lowered(i)
                 if not memo[i]:
-                    live.append(label)
+                    if label not in live:
+                        live.append(label)
+                    live_kinds.add(kind)
                     break
-        return tuple(live), tuple(seen), kinds
+        return tuple(live), tuple(seen), kinds, live_kinds
 
 
 class _TokenCache:

@@ -107,11 +107,16 @@ class Category:
 
 @dataclass(frozen=True)
 class Rule:
-    """A named near-neighbour rule: when ``when`` matches, add weights to categories."""
+    """A named near-neighbour rule: when ``when`` matches, add weights to categories.
+
+    With ``danger`` (kinds of danger), the rule fires only when the message also holds
+    a danger of one of those kinds (live or lowered): "an old person + a medical
+    danger" is an elderly-care emergency."""
 
     name: str
     when: Phrase
     add: Mapping[str, float]
+    danger: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,10 @@ class UrgencyRules:
     negation_ignore: tuple[str, ...] = ()
     lower: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     now: tuple[str, ...] = ()
+    live_boost: float = 1.0
+    """A live (not lowered) danger adds its kind's weight times this to its category."""
+    lowered_share: float = 1.0
+    """A lowered danger (past, hypothetical...) adds its kind's weight times this."""
 
     @property
     def danger(self) -> tuple[str, ...]:
@@ -377,6 +386,14 @@ class _Builder:
         ids = {c.id for c in categories}
         rules = self.read_rules(data.get("rules"), ids)
         urgency = self.read_urgency(data.get("urgency"), ids)
+        kinds = {k.name for k in urgency.kinds}
+        for rule in rules:
+            for kind in rule.danger:
+                if kind not in kinds:
+                    raise self.fail(
+                        f"rule '{rule.name}'",
+                        f"needs danger kind {kind!r}, which urgency.danger does not define.",
+                    )
         self.check_ambiguous(categories)
 
         return Taxonomy(
@@ -521,14 +538,23 @@ class _Builder:
                 if cid not in ids:
                     raise self.fail(where, f"adds weight to unknown category id {cid!r}.")
                 add[cid] = self.number(w, where, f"the weight for {cid!r}", positive=False)
-            out.append(Rule(name=name, when=when, add=MappingProxyType(add)))
+            for key in raw:
+                if key not in {"name", "when", "add", "danger"}:
+                    raise self.fail(where, f"has unknown key {key!r}.")
+            danger_raw = raw.get("danger") or []
+            if isinstance(danger_raw, str):
+                danger_raw = [danger_raw]
+            if not isinstance(danger_raw, list):
+                raise self.fail(where, "danger must be a list of danger kinds.")
+            danger = tuple(str(k) for k in danger_raw)
+            out.append(Rule(name=name, when=when, add=MappingProxyType(add), danger=danger))
         return tuple(out)
 
     def read_urgency(self, value: Any, ids: set[str]) -> UrgencyRules:
         u = self.mapping(value, "urgency", "urgency")
         where = "urgency"
         for key in u:
-            if key not in {"danger", "ignore", "negation", "lower", "now"}:
+            if key not in {"danger", "ignore", "negation", "lower", "now", "live_boost", "lowered_share"}:
                 raise self.fail(where, f"has unknown key {key!r}.")
         kinds_raw = self.mapping(u.get("danger"), where, "danger")
         kinds: list[DangerKind] = []
@@ -579,6 +605,8 @@ class _Builder:
             ),
             lower=MappingProxyType(lower),
             now=self.terms(u.get("now"), where, "now", allow_empty=True),
+            live_boost=self.number(u.get("live_boost", 1.0), where, "live_boost"),
+            lowered_share=self.number(u.get("lowered_share", 1.0), where, "lowered_share"),
         )
 
     def check_ambiguous(self, categories: Iterable[Category]) -> None:
