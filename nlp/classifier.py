@@ -419,14 +419,14 @@ class Classifier:
         present = {o.term for o in phrase_occs}
         neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
         no_contrast = _Cues([])
-        hits: list[tuple[str, list[int], str]] = []
+        hits: list[tuple[str, list[tuple[int, int]], str]] = []
         kinds: dict[str, str] = {}  # kind name -> first label seen
         for occ in danger:
             ci = clause_idx(occ.start)
             if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
                 continue
             for kind in self._term_kinds[occ.term]:
-                hits.append((occ.term, [ci], kind))
+                hits.append((occ.term, [(ci, occ.start)], kind))
                 kinds.setdefault(kind, occ.term)
         where = _Where(phrase_occs, clause_idx)
         for kind, compiled in self._urgency_phrases:
@@ -434,9 +434,10 @@ class Classifier:
             if match is None:
                 continue
             label, event_clauses = match
-            # the clause of the last part (the event: 着火 of 楼道+着火) decides whether it
-            # is past, hypothetical or now
-            hits.append((label, sorted(event_clauses), kind))
+            # the last part (the event: 着火 of 楼道+着火) decides whether it is past,
+            # hypothetical or now
+            terms = compiled[1][-1] & present
+            hits.append((label, where.positions(terms, event_clauses), kind))
             kinds.setdefault(kind, label)
         if not hits:
             return (), (), {}, set()
@@ -448,9 +449,13 @@ class Classifier:
         now = clauses_with(by_role.get("now", []))
         # "已经灭了", "没事了": the danger told before (or with) it is over
         resolved = max(clauses_with(by_role.get("lower:resolved", [])), default=-1)
+        # "万一", "会不会": what follows the cue in its clause is only feared, now or not
+        conditional: dict[int, list[int]] = {}
+        for o in by_role.get("lower:conditional", []):
+            conditional.setdefault(clause_idx(o.start), []).append(o.start)
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
-            if kind in ("near_miss", "resolved"):
+            if kind in ("near_miss", "resolved", "conditional"):
                 continue
             for o in by_role.get(f"lower:{kind}", []):
                 soft.setdefault(clause_idx(o.start), []).append(o)
@@ -476,12 +481,14 @@ class Classifier:
         live: list[str] = []
         seen: list[str] = []
         live_kinds: set[str] = set()
-        for label, idxs, kind in hits:
+        for label, places, kind in hits:
             if label not in seen:
                 seen.append(label)
             if label in live and kind in live_kinds:
                 continue
-            for i in idxs:
+            for i, pos in places:
+                if any(start < pos for start in conditional.get(i, ())):
+                    continue
                 if i not in memo:
                     memo[i] = lowered(i)
                 if not memo[i]:
@@ -641,17 +648,23 @@ class _Where:
     def __init__(self, occs: list[Occurrence], clause_idx) -> None:
         self._occs = occs
         self._clause_idx = clause_idx
-        self._map: dict[str, set[int]] | None = None
+        self._map: dict[str, list[tuple[int, int]]] | None = None
 
-    def clauses(self, terms: Iterable[str]) -> set[int]:
+    def _places(self) -> dict[str, list[tuple[int, int]]]:
         if self._map is None:
             self._map = {}
             for o in self._occs:
-                self._map.setdefault(o.term, set()).add(self._clause_idx(o.start))
-        out: set[int] = set()
-        for t in terms:
-            out |= self._map.get(t, set())
-        return out
+                self._map.setdefault(o.term, []).append((self._clause_idx(o.start), o.start))
+        return self._map
+
+    def clauses(self, terms: Iterable[str]) -> set[int]:
+        places = self._places()
+        return {c for t in terms for c, _ in places.get(t, ())}
+
+    def positions(self, terms: Iterable[str], clauses: set[int]) -> list[tuple[int, int]]:
+        """(clause, start) of each occurrence of ``terms`` in ``clauses``, in order."""
+        places = self._places()
+        return sorted({p for t in terms for p in places.get(t, ()) if p[0] in clauses})
 
 
 def _phrase_match(

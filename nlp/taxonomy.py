@@ -57,6 +57,7 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _LOWER_KINDS = (
     "past",
     "hypothetical",
+    "conditional",
     "habitual",
     "annoyance",
     "reported",
