@@ -163,10 +163,10 @@ class Classifier:
         self._category_phrases = tuple(
             (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
-        # a rule sees phrase words as the category it favours most does
+        # a rule sees phrase words as the category it favours most does; a rule that
+        # only takes weight away (a nuisance made by a facility is no dispute) sees them all
         self._rules = tuple(
-            (rule, _compile(rule.when), max(rule.add, key=lambda c: rule.add[c]))
-            for rule in tax.rules
+            (rule, _compile(rule.when), _favoured(rule.add)) for rule in tax.rules
         )
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
@@ -306,7 +306,8 @@ class Classifier:
         for rule, compiled, main in self._rules:
             if rule.danger and not any(k in kinds for k in rule.danger):
                 continue
-            label = _phrase_label(compiled, _visible(present, shadows, main), where)
+            seen = present if main is None else _visible(present, shadows, main)
+            label = _phrase_label(compiled, seen, where)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
@@ -627,6 +628,12 @@ class _Cues:
                 continue
             return True
         return False
+
+
+def _favoured(add) -> str | None:
+    """The category a rule adds most weight to, or ``None`` when it only takes weight away."""
+    best = max(add, key=lambda c: add[c])
+    return best if add[best] > 0 else None
 
 
 def _visible(present: set[str], shadows: dict[str, frozenset[str] | None], cid: str) -> set[str]:
