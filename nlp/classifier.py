@@ -169,6 +169,11 @@ class Classifier:
             (rule, _compile(rule.when), _favoured(rule.add)) for rule in tax.rules
         )
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
+        # phrases and rules by the words of their first group: only those whose first
+        # group is in the message are looked at (a message holds a few dozen words)
+        self._phrase_index = _first_group_index(c[0] for _, c in self._category_phrases)
+        self._rule_index = _first_group_index(c[0] for _, c, _ in self._rules)
+        self._urgency_index = _first_group_index(c[0] for _, c in self._urgency_phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
         # words jieba must know: every category keyword written in Chinese. Urgency
         # terms are not added: they are phrases (正在撬) that would swallow keywords.
@@ -297,17 +302,25 @@ class Classifier:
         urgent_terms, danger_seen, kinds, live_kinds = self._urgency(by_role, clause_idx, spans)
         shadows = self._shadows(by_role.get("phrase", []), kept)
         where = _Where(by_role.get("phrase", []), clause_idx)
-        for cid, compiled in self._category_phrases:
-            label = _phrase_label(compiled, _visible(present, shadows, cid), where)
+        visible: dict[str | None, set[str]] = {None: present}
+
+        def seen_by(cid: str | None) -> set[str]:
+            if cid not in visible:
+                visible[cid] = _visible(present, shadows, cid)
+            return visible[cid]
+
+        for i in _candidates(self._phrase_index, present):
+            cid, compiled = self._category_phrases[i]
+            label = _phrase_label(compiled, seen_by(cid), where)
             if label is not None:
                 weight = compiled[0].weight
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
-        for rule, compiled, main in self._rules:
+        for i in _candidates(self._rule_index, present):
+            rule, compiled, main = self._rules[i]
             if rule.danger and not any(k in kinds for k in rule.danger):
                 continue
-            seen = present if main is None else _visible(present, shadows, main)
-            label = _phrase_label(compiled, seen, where)
+            label = _phrase_label(compiled, seen_by(main), where)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
@@ -430,7 +443,8 @@ class Classifier:
                 hits.append((occ.term, [(ci, occ.start)], kind))
                 kinds.setdefault(kind, occ.term)
         where = _Where(phrase_occs, clause_idx)
-        for kind, compiled in self._urgency_phrases:
+        for i in _candidates(self._urgency_index, present):
+            kind, compiled = self._urgency_phrases[i]
             match = _phrase_match(compiled, present, where)
             if match is None:
                 continue
@@ -628,6 +642,24 @@ class _Cues:
                 continue
             return True
         return False
+
+
+def _first_group_index(phrases: Iterable[Phrase]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for i, phrase in enumerate(phrases):
+        for term in phrase.groups[0]:
+            index.setdefault(term, []).append(i)
+    return {t: tuple(ix) for t, ix in index.items()}
+
+
+def _candidates(index: dict[str, tuple[int, ...]], present: set[str]) -> list[int]:
+    """Phrases (in file order) whose first group has a word in the message."""
+    found: set[int] = set()
+    for term in present:
+        hits = index.get(term)
+        if hits:
+            found.update(hits)
+    return sorted(found)
 
 
 def _favoured(add) -> str | None:
