@@ -52,7 +52,30 @@ DEFAULT_TAXONOMY = Path(__file__).with_name("data") / "taxonomy.yaml"
 FALLBACK_ID = "other"
 """The category staff triage by hand; every taxonomy must define it."""
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (C if available) that refuses a key written twice in one mapping:
+    plain YAML keeps the last silently, and a rule or a spelling would vanish."""
+
+
+def _mapping_without_duplicates(loader: Any, node: Any, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            duplicate = key in seen
+        except TypeError:  # an unhashable key: the default constructor reports it
+            break
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_YAML_LOADER.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _LOWER_KINDS = (
     "past",
