@@ -237,3 +237,10 @@ def test_not_danger_now(clf: Classifier, text: str) -> None:
 )
 def test_near_neighbours(clf: Classifier, text: str, category: str) -> None:
     assert clf.classify(text).category == category, text
+
+
+def test_urgent_stress_list(clf: Classifier) -> None:
+    """40 emergencies in other words (data/urgent-stress.txt, one a line): all urgent."""
+    lines = (Path(__file__).parent / "data" / "urgent-stress.txt").read_text(encoding="utf-8")
+    missed = [t for t in lines.splitlines() if t.strip() and not clf.classify(t).urgent]
+    assert missed == []
