@@ -460,19 +460,23 @@ class Classifier:
         def clauses_with(occs: list[Occurrence]) -> set[int]:
             return {clause_idx(o.start) for o in occs}
 
-        near_miss = clauses_with(by_role.get("lower:near_miss", []))
+        def cues(kind: str) -> list[Occurrence]:
+            # 主要是 (in ignore) holds 要是 but supposes nothing
+            return _unshielded(by_role.get(f"lower:{kind}", []), shields)
+
+        near_miss = clauses_with(cues("near_miss"))
         now = clauses_with(by_role.get("now", []))
         # "已经灭了", "没事了": the danger told before (or with) it is over
-        resolved = max(clauses_with(by_role.get("lower:resolved", [])), default=-1)
+        resolved = max(clauses_with(cues("resolved")), default=-1)
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
         conditional: dict[int, list[int]] = {}
-        for o in by_role.get("lower:conditional", []):
+        for o in cues("conditional"):
             conditional.setdefault(clause_idx(o.start), []).append(o.start)
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
             if kind in ("near_miss", "resolved", "conditional"):
                 continue
-            for o in by_role.get(f"lower:{kind}", []):
+            for o in cues(kind):
                 soft.setdefault(clause_idx(o.start), []).append(o)
 
         def lowered(i: int) -> bool:

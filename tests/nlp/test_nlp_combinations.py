@@ -177,6 +177,9 @@ def clf() -> Classifier:
         # dialect: Cantonese, Sichuan
         ("我阿爸有老人痴呆 下昼出咗门到而家都未返", "elderly"),
         ("隔壁屋头男人喝醉了在打婆娘 娃儿哭得好凶", "safety"),
+        # words that hold a cue but suppose or date nothing
+        ("主要是楼道里煤气味太重了", "safety"),
+        ("她说肚子疼得厉害 后来就晕过去了", "health"),
     ],
 )
 def test_danger_now_in_its_many_words(clf: Classifier, text: str, category: str) -> None:
