@@ -10,12 +10,15 @@
    at most ``negation.window`` characters before the keyword, with no contrast word
    such as 只是/但是 in between);
 3. score each category: the sum of the weights of its distinct keywords, its matching
-   phrases and the near-neighbour rules that fire;
+   phrases (parts joined by ``~`` must share a clause), the near-neighbour rules that
+   fire (a rule may ask for a kind of danger) and the danger kinds found (a live danger
+   counts ``live_boost`` times its weight, a lowered one ``lowered_share`` times);
 4. confidence = share x strength, where share = top / (top + runner-up) and
    strength = 1 - exp(-top / confidence_scale); below ``min_confidence`` the answer is
    ``other`` (staff triage it by hand);
 5. urgency is decided separately by the taxonomy's ``urgency`` rules (see
-   :class:`nlp.taxonomy.UrgencyRules`), in any category.
+   :class:`nlp.taxonomy.UrgencyRules`), in any category, before the rules that ask for
+   a kind of danger.
 """
 
 from __future__ import annotations

@@ -158,9 +158,11 @@ class DangerKind:
 @dataclass(frozen=True)
 class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
-    the danger is past, hypothetical, habitual, an annoyance (smoke from cigarettes) or
-    was a near miss (``lower``); a "now" cue in the same clause cancels every kind of
-    lowering except ``near_miss``."""
+    the danger is past, hypothetical, habitual, reported, an annoyance (smoke from
+    cigarettes) or was a near miss (``lower``); a "now" cue in the same clause cancels
+    every kind of lowering except ``near_miss`` and ``conditional``. A ``conditional``
+    cue (万一) lowers only what follows it in its clause; a ``resolved`` cue (没事了)
+    lowers the danger told in its clause and before it."""
 
     kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
