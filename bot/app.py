@@ -11,7 +11,7 @@ from typing import Any
 from bot.botapi import BotApi
 from bot.scheduler import Scheduler
 from bot.sender import Sender, SendLimits
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.webhook import WebhookServer
 from handlers.actions import AnswerButton
 from handlers.clock import Clock, SystemClock
@@ -87,6 +87,7 @@ class Minhu:
         """Migrate, connect, start sending and scheduling, then take updates."""
         # jieba's dictionary loads in a thread while we migrate and connect
         warm = asyncio.create_task(asyncio.to_thread(getattr(self.classifier, "warm_up", lambda: None)))
+        self._check_deadlines()
         log.info("database %s (%s)", safe_url(self.db.url), self.settings.framework)
         await upgrade(self.db)
         await self.adapter.start()
@@ -94,6 +95,7 @@ class Minhu:
         self.services.bot_id, self.services.bot_username = me.id, me.username
         log.info("connected as @%s", me.username)
         self.sender.start()
+        await self.dispatcher.run_start_handlers()
         await self.scheduler.start()
         await self._publish_commands()
         await warm
@@ -110,13 +112,26 @@ class Minhu:
             await self.api.delete_webhook()
             await self.adapter.start_polling()
 
+    def _check_deadlines(self) -> None:
+        """Every category named in the deadlines must be one the classifier knows."""
+        unknown = self.settings.deadlines.unknown_categories(self.classifier.taxonomy.ids)
+        if not unknown:
+            return
+        if self.settings.deadlines_file is not None:
+            raise SettingsError(
+                f"DEADLINES_FILE names categories the taxonomy does not have: {', '.join(unknown)}."
+            )
+        log.warning("the default deadlines name categories the taxonomy does not have: %s", ", ".join(unknown))
+
     async def stop(self) -> None:
         """Stop taking updates, finish the sends under way, close connections."""
         if self.webhook is not None:
             await self.webhook.stop()
-        await self.adapter.stop()
         await self.scheduler.stop()
+        # The sender finishes its sends under way before the adapter closes the HTTP session
+        # they use: a send cut off there may have reached Telegram, and would go out twice.
         await self.sender.stop()
+        await self.adapter.stop()
         await self.db.dispose()
 
     async def __aenter__(self) -> Minhu:

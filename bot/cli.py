@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _feature_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     registers = []
-    for module in ("bot.cli_nlp", "bot.cli_keywords"):
+    for module in ("bot.cli_nlp", "bot.cli_keywords", "bot.cli_stats"):
         with contextlib.suppress(ImportError):
             registers.append(__import__(module, fromlist=["register"]).register)
     return registers

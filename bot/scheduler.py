@@ -34,6 +34,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=UTC)
         self._firing = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopped = False
 
     async def start(self) -> None:
         self._aps.start()
@@ -49,6 +50,7 @@ class Scheduler:
         log.info("scheduler started with %d pending timers", len(timers))
 
     async def stop(self) -> None:
+        self._stopped = True  # the clock may outlive this scheduler (tests, the sandbox)
         self._aps.shutdown(wait=False)
         for task in list(self._tasks):
             task.cancel()
@@ -68,6 +70,8 @@ class Scheduler:
         )
 
     async def _fire(self, timer_id: int) -> None:
+        if self._stopped:
+            return
         async with self._firing:
             try:
                 await self.dispatcher.fire_timer(timer_id)
@@ -88,6 +92,8 @@ class Scheduler:
         return fired
 
     def _on_jump(self) -> None:
+        if self._stopped:
+            return
         task = asyncio.get_running_loop().create_task(self._after_jump())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 
 
+class _Stopping(Exception):
+    """The sender is stopping: leave this row for the next start."""
+
+
 @dataclass(frozen=True)
 class SendLimits:
     """Telegram's published limits; 0 switches one off (benchmarks of the pipeline itself)."""
@@ -182,6 +186,8 @@ class Sender:
                         await self._deliver(row)
                 except asyncio.CancelledError:
                     raise
+                except _Stopping:
+                    break  # the row stays pending for the next start
                 except Exception:
                     log.exception("outbox row %s: unexpected error; will retry", row.id)
                     await asyncio.sleep(1)
@@ -208,9 +214,6 @@ class Sender:
         while True:
             if row.not_before and row.not_before > _now():
                 await asyncio.sleep((row.not_before - _now()).total_seconds())
-            # in flight from the request until its outcome is stored: a stop lets this finish,
-            # so a message Telegram took is never left looking unsent
-            self._in_flight.add(row.chat_id)
             try:
                 wait = await self._attempt(row, action)
             finally:
@@ -224,6 +227,17 @@ class Sender:
         try:
             resolved = await self._resolve(action)
             await self._acquire(row.chat_id)
+            if row.supersede_key is not None and not await self._still_pending(row.id):
+                self.stats["withdrawn"] += 1  # nothing to write: its row says so already
+                return None
+            if self._stopping:
+                # a stop lets the requests under way finish but starts none: one started now
+                # could be cut off at the end of the grace time after Telegram took it
+                raise _Stopping
+            # in flight from the request until its outcome is stored (_deliver clears it): a
+            # stop lets this finish, so a message Telegram took is never left looking unsent;
+            # a worker only waiting for its turn (limits, 429, backoff) is cancelled at once
+            self._in_flight.add(row.chat_id)
             delivered = await self.api.deliver(action, resolved)
         except NotModified:
             delivered = Delivered()
@@ -249,6 +263,14 @@ class Sender:
             return 0.0
         await self._settle(row, delivered)
         return None
+
+    async def _still_pending(self, outbox_id: int) -> bool:
+        """A keyed row can be withdrawn in the database after it was loaded here (a shift
+        reminder whose shift was cancelled, or whose volunteer withdrew); look again just
+        before sending. What is withdrawn after this look still goes out."""
+        async with self.db.session() as session:
+            status = (await session.exec(select(Outbox.status).where(Outbox.id == outbox_id))).first()
+        return status == OutboxStatus.PENDING
 
     async def _settle(self, row: Outbox, delivered: Delivered, status: str = OutboxStatus.SENT) -> None:
         async with self.db.transaction() as session:

@@ -85,6 +85,8 @@ async def card_text(ctx: Ctx, ticket: Ticket, counts: Counter[str] | None = None
         lines.append(t("card.attachments", summary=attachment_summary(counts)))
     if ticket.rating:
         lines.append(t("card.rating", rating=t(f"rating.{ticket.rating}")))
+    if ticket.rating_comment:
+        lines.append(t("satisfaction.card_comment", text=snippet(ticket.rating_comment, 200)))
     if ticket.status == TicketStatus.CLOSED and ticket.close_reason:
         lines.append(t("card.close_reason", reason=t(f"close_reason.{ticket.close_reason}")))
     return "\n".join(lines)

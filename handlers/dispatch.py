@@ -117,6 +117,16 @@ class Dispatcher:
         self.on_commit(Committed(ctx.outbox, ctx.planned))
         return True
 
+    async def run_start_handlers(self) -> None:
+        """The features' work at start-up, in one transaction."""
+        if not self.router.start_handlers:
+            return
+        async with self.db.transaction() as session:
+            ctx = Ctx(services=self.services, session=session, now=self.services.clock.now())
+            for handler in self.router.start_handlers:
+                await handler(ctx)
+        self.on_commit(Committed(ctx.outbox, ctx.planned))
+
     # routing ------------------------------------------------------------------------------
     async def _route(self, ctx: Ctx, event: Event) -> None:
         if isinstance(event, ButtonPress):
@@ -141,6 +151,7 @@ class Dispatcher:
             name, args = parsed
             command = self.router.commands.get((name, Scope.PRIVATE))
             if command is not None:
+                await self._end_dialog_for_command(ctx, msg.chat.id)
                 await command.handler(ctx, msg, args)
             elif (name, Scope.STAFF) in self.router.commands:
                 ctx.send(SendText(chat_id=msg.chat.id, text=t("refuse.staff_chat_only")))
@@ -148,6 +159,7 @@ class Dispatcher:
                 ctx.send(SendText(chat_id=msg.chat.id, text=t("bad_input.unknown_command")))
             return
         if msg.kind is Kind.TEXT and (command := self.router.menu_command(msg.text.strip())):
+            await self._end_dialog_for_command(ctx, msg.chat.id)
             await command.handler(ctx, msg, "")
             return
         dialog = await ctx.session.get(Dialog, msg.chat.id)
@@ -156,6 +168,11 @@ class Dispatcher:
                 return
         if self.router.resident_message:
             await self.router.resident_message(ctx, msg)
+
+    async def _end_dialog_for_command(self, ctx: Ctx, user_id: int) -> None:
+        dialog = await ctx.session.get(Dialog, user_id)
+        if dialog is not None and dialog.kind in self.router.dialogs_ended_by_commands:
+            await ctx.session.delete(dialog)
 
     async def _route_staff(self, ctx: Ctx, msg: Message) -> None:
         if msg.edited or msg.kind is Kind.MEMBERS or msg.sender is None or msg.sender.is_bot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
+from handlers import deadlines, rating
 from handlers.context import Ctx
 from handlers.events import Person
 from handlers.texts import t
@@ -24,6 +25,7 @@ async def claim(ctx: Ctx, ticket: Ticket, staff: Person) -> None:
     ticket.claimed_at = ticket.claimed_at or ctx.now
     touch(ctx, ticket)
     await _event(ctx, ticket, "claimed", staff, "staff")
+    await deadlines.claimed(ctx, ticket)
     await refresh_card(ctx, ticket)
     tell_resident(ctx, ticket, t("resident.claimed", id=ticket.id))
 
@@ -34,6 +36,7 @@ async def unclaim(ctx: Ctx, ticket: Ticket, staff: Person) -> None:
     ticket.assignee_name = None
     touch(ctx, ticket)
     await _event(ctx, ticket, "unclaimed", staff, "staff")
+    await deadlines.unclaimed(ctx, ticket)
     await refresh_card(ctx, ticket)
 
 
@@ -44,22 +47,33 @@ async def resolve(ctx: Ctx, ticket: Ticket, staff: Person) -> None:
         ticket.assignee_id, ticket.assignee_name = staff.id, staff.full_name
     touch(ctx, ticket)
     await _event(ctx, ticket, "resolved", staff, "staff")
+    await deadlines.stop(ctx, ticket)
     await refresh_card(ctx, ticket)
     await announce_resolved(ctx, ticket)
 
 
 async def announce_resolved(ctx: Ctx, ticket: Ticket) -> None:
-    """The one place a resolved ticket is announced to the resident."""
+    """The one place a resolved ticket is announced to the resident: the news, then the
+    satisfaction poll (the ticket is done only when the resident says so)."""
     tell_resident(ctx, ticket, t("resident.resolved", id=ticket.id))
+    await rating.ask(ctx, ticket)
 
 
-async def close(ctx: Ctx, ticket: Ticket, reason: str, actor: Person | None, role: str) -> None:
+async def close(
+    ctx: Ctx, ticket: Ticket, reason: str, actor: Person | None, role: str, *, quiet: bool = False
+) -> None:
+    """Close for good. `quiet`: the caller tells the resident in its own words."""
+    poll_open = ticket.status == TicketStatus.RESOLVED
     ticket.status = TicketStatus.CLOSED
     ticket.close_reason = reason
     ticket.closed_at = ctx.now
     touch(ctx, ticket)
     await _event(ctx, ticket, "withdrawn" if reason == "withdrawn" else "closed", actor, role, text=reason)
+    await deadlines.stop(ctx, ticket)
+    await rating.end(ctx, ticket, poll_open=poll_open)
     await refresh_card(ctx, ticket)
+    if quiet:
+        return
     if reason == "withdrawn":
         if ticket.assignee_id is not None:
             note_staff(ctx, ticket, t("staff.withdrawn_note", id=ticket.id))
@@ -75,6 +89,7 @@ async def change_category(ctx: Ctx, ticket: Ticket, new: str, actor: Person, rol
     ticket.category = new
     touch(ctx, ticket)
     await _event(ctx, ticket, "category_changed", actor, role, data={"old": old, "new": new})
+    await deadlines.changed(ctx, ticket)
     ctx.session.add(
         CategoryCorrection(
             ticket_id=ticket.id,
@@ -101,6 +116,8 @@ def can_reopen(ctx: Ctx, ticket: Ticket) -> bool:
 
 
 async def reopen(ctx: Ctx, ticket: Ticket, actor: Person | None, role: str, why: str) -> None:
+    """Back to open: the resident says it is not done. The earlier verdict no longer holds."""
+    poll_open = ticket.status == TicketStatus.RESOLVED
     ticket.status = TicketStatus.OPEN
     ticket.reopened_count += 1
     ticket.assignee_id = None
@@ -109,9 +126,13 @@ async def reopen(ctx: Ctx, ticket: Ticket, actor: Person | None, role: str, why:
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.close_reason = None
+    ticket.rating = None
+    ticket.rating_comment = None
     ticket.last_resident_at = ctx.now
     touch(ctx, ticket)
     await _event(ctx, ticket, "reopened", actor, role, text=why)
+    await rating.end(ctx, ticket, poll_open=poll_open)
+    await deadlines.start(ctx, ticket)
     await refresh_card(ctx, ticket)
     note_staff(ctx, ticket, t("staff.reopened_note", id=ticket.id, why=escape(why)))
 

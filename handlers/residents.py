@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from html import escape
 
-from handlers import lifecycle
+from handlers import deadlines, lifecycle
 from handlers.actions import CopyMessage, SendLocation, SendText, Target
 from handlers.buttons import arg, as_int, button, main_menu
 from handlers.cards import category_name, category_picker, local_time, snippet, status_name
@@ -114,16 +114,16 @@ async def _on_text(ctx: Ctx, msg: Message, person: Person, flooded: bool) -> Non
     replied = await _replied_ticket(ctx, msg)
     if replied is not None:
         if replied.status in ACTIVE_STATUSES:
-            await _add_text(ctx, replied, msg, person, quiet=flooded)
+            await add_text(ctx, replied, msg, person, quiet=flooded)
             return
         if lifecycle.can_reopen(ctx, replied):
-            await _add_text(ctx, replied, msg, person, quiet=True)
+            await add_text(ctx, replied, msg, person, quiet=True)
             await lifecycle.reopen(ctx, replied, person, "resident", text)
             tell_resident(ctx, replied, t("ticket.reopened_by_reply", id=replied.id))
             return
     newest = await newest_active_ticket(session=ctx.session, resident_id=person.id)
     if flooded and newest is not None:
-        await _add_text(ctx, newest, msg, person, quiet=True)
+        await add_text(ctx, newest, msg, person, quiet=True)
         _warn_flood(ctx, msg, person, newest)
         return
     if newest is not None and not newest.text and ctx.now - newest.last_resident_at <= ctx.rules.attach_window:
@@ -132,7 +132,7 @@ async def _on_text(ctx: Ctx, msg: Message, person: Person, flooded: bool) -> Non
     since = ctx.now - timedelta(minutes=ctx.rules.flood_ticket_window_minutes)
     recent = await count_created_since(session=ctx.session, resident_id=person.id, since=since)
     if recent >= ctx.rules.flood_max_tickets and newest is not None:
-        await _add_text(ctx, newest, msg, person, quiet=True)
+        await add_text(ctx, newest, msg, person, quiet=True)
         _warn_flood(ctx, msg, person, newest)
         return
     classification = await _classification(ctx, text)
@@ -175,7 +175,7 @@ async def _replied_ticket(ctx: Ctx, msg: Message) -> Ticket | None:
     return ticket if ticket is not None and ticket.resident_id == msg.chat.id else None
 
 
-async def _add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, quiet: bool) -> None:
+async def add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, quiet: bool) -> None:
     """More words for a ticket. Quiet: stored and on record, without a message each time."""
     await add_event(
         session=ctx.session,
@@ -222,6 +222,7 @@ async def _describe_media_ticket(
     await link_message(
         session=ctx.session, chat_id=msg.chat.id, message_id=msg.message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
     )
+    await deadlines.changed(ctx, ticket)
     await refresh_card(ctx, ticket)
     _acknowledge(ctx, ticket, classification, "ticket.created")
 

@@ -21,6 +21,7 @@ MessageHandler = Callable[[Ctx, Message], Awaitable[None]]
 PollHandler = Callable[[Ctx, PollAnswer], Awaitable[None]]
 DialogHandler = Callable[[Ctx, Message, Dialog], Awaitable[bool]]
 TimerHandler = Callable[[Ctx, Timer], Awaitable[None]]
+StartHandler = Callable[[Ctx], Awaitable[None]]
 
 
 class Scope(StrEnum):
@@ -56,8 +57,10 @@ class Router:
         self.commands: dict[tuple[str, Scope], Command] = {}
         self.buttons: dict[str, ButtonSpec] = {}
         self.dialogs: dict[str, DialogHandler] = {}
+        self.dialogs_ended_by_commands: set[str] = set()
         self.timers: dict[str, TimerSpec] = {}
         self.poll_handlers: list[PollHandler] = []
+        self.start_handlers: list[StartHandler] = []
         self.resident_message: MessageHandler | None = None
         self.resident_edit: MessageHandler | None = None
         self.staff_reply: MessageHandler | None = None
@@ -81,10 +84,15 @@ class Router:
 
         return register
 
-    def dialog(self, kind: str) -> Callable[[DialogHandler], DialogHandler]:
+    def dialog(self, kind: str, *, ended_by_commands: bool = False) -> Callable[[DialogHandler], DialogHandler]:
+        """A handler for the next private message of a person in a dialog of `kind`. With
+        `ended_by_commands`, a command or menu button ends the dialog instead of waiting."""
+
         def register(fn: DialogHandler) -> DialogHandler:
             _unique(self.dialogs, kind, "dialog")
             self.dialogs[kind] = fn
+            if ended_by_commands:
+                self.dialogs_ended_by_commands.add(kind)
             return fn
 
         return register
@@ -118,6 +126,11 @@ class Router:
         self.poll_handlers.append(fn)
         return fn
 
+    def on_start(self, fn: StartHandler) -> StartHandler:
+        """Work to do each time the bot starts, before timers fire (e.g. plan a recurring one)."""
+        self.start_handlers.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         for key, value in other.commands.items():
             _unique(self.commands, key, "command")
@@ -131,6 +144,8 @@ class Router:
                 _unique(mapping, key, what)
                 mapping[key] = value
         self.poll_handlers.extend(other.poll_handlers)
+        self.dialogs_ended_by_commands |= other.dialogs_ended_by_commands
+        self.start_handlers.extend(other.start_handlers)
         for slot in ("resident_message", "resident_edit", "staff_reply"):
             if getattr(other, slot) is not None:
                 if getattr(self, slot) is not None:

@@ -6,9 +6,13 @@ bot.settings.Settings extends this with what only the runtime needs (token, data
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
+
+from handlers.deadline_config import Deadlines, load_deadlines
+from handlers.shift_parse import parse_offsets
 
 
 class Rules(BaseModel):
@@ -38,6 +42,32 @@ class Rules(BaseModel):
     shift_reminders: str = "24h,1h"
     checkin_window_minutes: int = Field(default=60, ge=0)
     points_per_hour: float = Field(default=1.0, ge=0)
+    # volunteers: shifts and applications (handlers/shifts.py, handlers/volunteer_apply.py)
+    shift_repeat_weeks: int = Field(default=4, ge=1, le=26)  # weekly shifts exist this far ahead
+    shift_short_notice_hours: float = Field(default=24, gt=0)  # a shift short of people this close is flagged
+    volunteer_dialog_minutes: int = Field(default=30, ge=1)  # an unfinished application is dropped after
+
+    # closing the loop: the times each category may wait (see handlers/deadlines.toml,
+    # the default when unset); WEEKLY_SUMMARY is "mon 09:00" or "off"
+    deadlines_file: Path | None = None
+
+    @field_validator("deadlines_file")
+    @classmethod
+    def _deadlines_readable(cls, value: Path | None) -> Path | None:
+        load_deadlines(value)
+        return value
+
+    @field_validator("weekly_summary")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        from handlers.worktime import parse_weekly
+
+        parse_weekly(value)
+        return value
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return load_deadlines(self.deadlines_file)
 
     @field_validator("timezone")
     @classmethod
@@ -47,6 +77,16 @@ class Rules(BaseModel):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("shift_reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        parse_offsets(value)
+        return value
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        return parse_offsets(self.shift_reminders)
 
     @field_validator("working_hours")
     @classmethod

@@ -14,7 +14,8 @@ _LOCALE_DIR = Path(__file__).with_name("locale")
 @cache
 def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     with (_LOCALE_DIR / f"{language}.yaml").open(encoding="utf-8") as fh:
-        return _flatten(yaml.safe_load(fh))
+        # libyaml's loader when present: the catalogue is read once, but before the first answer
+        return _flatten(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

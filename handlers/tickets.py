@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from handlers import deadlines
 from handlers.actions import EditText, Inline, Keyboard, SendText, Target
 from handlers.cards import card_buttons, card_text
 from handlers.context import Classification, Ctx
@@ -56,6 +57,7 @@ async def open_ticket(
     await link_message(
         session=ctx.session, chat_id=chat_id, message_id=message_id, ticket_id=ticket.id, role=RESIDENT_OWN, now=ctx.now
     )
+    await deadlines.start(ctx, ticket, new=True)
     await post_card(ctx, ticket)
     return ticket
 

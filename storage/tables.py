@@ -181,3 +181,99 @@ class Dialog(SQLModel, table=True):
     step: str = ""
     data: str = Field(default="{}", sa_type=Text)
     updated_at: datetime = _when()
+
+
+# volunteers ------------------------------------------------------------------------------
+class VolunteerStatus(StrEnum):
+    APPLIED = "applied"  # waiting for staff
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class Volunteer(SQLModel, table=True):
+    """A resident who applied to volunteer; only approved ones see volunteer features."""
+
+    id: int | None = Field(default=None, primary_key=True)  # short number staff type: /volunteers 3
+    person_id: int = Field(sa_column=Column(BigInteger, ForeignKey("person.id"), unique=True, nullable=False))
+    name: str
+    phone: str
+    areas: str = "[]"  # JSON list of category ids they can help with
+    availability: str = Field(default="", sa_type=Text)
+    status: str = Field(default=VolunteerStatus.APPLIED, index=True)
+    applied_at: datetime = _when()
+    decided_at: datetime | None = _when(nullable=True)
+    decided_by: int | None = _tg_id(nullable=True)
+    decided_by_name: str | None = None
+
+
+class ShiftStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class ShiftSeries(SQLModel, table=True):
+    """A weekly repeating shift: the rule. Concrete Shift rows are made from it weeks ahead."""
+
+    __tablename__ = "shift_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    place: str = ""
+    area: str | None = None
+    weekday: int  # ISO, 1 = Monday, in the centre's time zone
+    start_time: str  # "HH:MM" local
+    end_time: str
+    capacity: int
+    status: str = Field(default=ShiftStatus.ACTIVE)
+    made_until: datetime = _when()  # occurrences exist up to here
+    created_by: int | None = _tg_id(nullable=True)
+    created_at: datetime = _when()
+
+
+class Shift(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("series_id", "starts_at"), Index("ix_shift_upcoming", "status", "starts_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int | None = Field(default=None, foreign_key="shift_series.id")
+    title: str
+    place: str = ""
+    area: str | None = None
+    starts_at: datetime = _when()
+    ends_at: datetime = _when()
+    capacity: int
+    status: str = Field(default=ShiftStatus.ACTIVE)
+    created_by: int | None = _tg_id(nullable=True)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class SignupStatus(StrEnum):
+    SIGNED = "signed"
+    WITHDRAWN = "withdrawn"  # by the volunteer: /shifts or "I can't come"
+    FREED = "freed"  # the volunteer was suspended
+    CANCELLED = "cancelled"  # the shift was cancelled
+
+
+class Attendance(StrEnum):
+    ATTENDED = "attended"
+    ABSENT = "absent"  # a no-show
+
+
+class ShiftSignup(SQLModel, table=True):
+    """A volunteer on a shift: one row per pair, re-used when they sign up again."""
+
+    __tablename__ = "shift_signup"
+    __table_args__ = (UniqueConstraint("shift_id", "volunteer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: int = Field(foreign_key="shift.id", index=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    status: str = Field(default=SignupStatus.SIGNED)
+    signed_at: datetime = _when()
+    left_at: datetime | None = _when(nullable=True)
+    confirmed_at: datetime | None = _when(nullable=True)  # "I'll be there"
+    checked_in_at: datetime | None = _when(nullable=True)
+    attendance: str | None = None
+    attendance_by: str | None = None  # "checkin", or the staff member who set it
+    points: float = 0.0  # earned when attended, at the rate of that time

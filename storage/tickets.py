@@ -177,3 +177,11 @@ async def find_message(*, session: AsyncSession, ticket_id: int, role: str) -> M
         .limit(1)
     )
     return (await session.exec(query)).first()
+
+
+async def last_event_at(*, session: AsyncSession, ticket_id: int, kinds: tuple[str, ...]) -> datetime | None:
+    """When the newest event of these kinds happened to a ticket."""
+    query = select(func.max(TicketEvent.at)).where(
+        TicketEvent.ticket_id == ticket_id, col(TicketEvent.kind).in_(kinds)
+    )
+    return (await session.exec(query)).one()

@@ -24,8 +24,7 @@ async def plan_timer(
     timer.due_at = due_at
     timer.status = TimerStatus.PENDING
     timer.fired_at = None
-    await session.flush()
-    return timer
+    return timer  # its id comes with the commit, before the scheduler needs it
 
 
 async def cancel_timer(*, session: AsyncSession, key: str) -> None:
@@ -53,11 +52,22 @@ async def pending_timers(*, session: AsyncSession, due_before: datetime | None =
 
 async def take_timer(*, session: AsyncSession, timer_id: int, now: datetime) -> Timer | None:
     """The timer if it is still pending and due, marked done in the caller's transaction:
-    the work it triggers commits with it, so it fires once."""
-    query = select(Timer).where(Timer.id == timer_id).with_for_update()
-    timer = (await session.exec(query)).first()
-    if timer is None or timer.status != TimerStatus.PENDING or timer.due_at > now:
+    the work it triggers commits with it, so it fires once.
+
+    Claimed with one conditional UPDATE rather than a read then a write: SQLite ignores
+    FOR UPDATE, so two bots on one database file (a restarted one and a leftover) could
+    both read "pending". The UPDATE takes the write lock (SQLite) or the row lock
+    (PostgreSQL re-checks the condition after waiting), so exactly one claims it."""
+    claimed = await session.exec(
+        update(Timer)
+        .where(col(Timer.id) == timer_id, col(Timer.status) == TimerStatus.PENDING, col(Timer.due_at) <= now)
+        .values(status=TimerStatus.DONE, fired_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    timer.status = TimerStatus.DONE
-    timer.fired_at = now
-    return timer
+    query = select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)
+    return (await session.exec(query)).one()
+
+
+async def get_timer(*, session: AsyncSession, key: str) -> Timer | None:
+    return (await session.exec(select(Timer).where(Timer.key == key))).first()

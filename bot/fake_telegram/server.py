@@ -533,8 +533,12 @@ class FakeTelegram(BotApiMethods, PeopleMixin):
         kind = next((k for k in update if k != "update_id"), "unknown")
         raw = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
         entry = _Pending(uid, kind, update, raw)
-        self._insert_pending(entry)
         self.updates.append(update)
+        if self._webhook is None and not self._allowed(kind, self._allowed_updates):
+            # the bot asked getUpdates for other kinds: Telegram doesn't keep this one for it
+            self.stats["updates_not_wanted"] += 1
+            return update
+        self._insert_pending(entry)
         self._update_index[uid] = entry
         self.stats["updates_queued"] += 1
         return update

@@ -800,3 +800,16 @@ async def test_bot_cannot_start_a_conversation(tg: FakeTelegram, http: aiohttp.C
         403, "Forbidden: bot can't initiate conversation with a user")
     tg.send_text(shy, "/start")
     await ok(http, tg, "sendMessage", chat_id=shy.id, text="您好")
+
+
+async def test_kinds_the_bot_did_not_ask_for_are_not_kept_waiting(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    alice = tg.add_user("王阿姨")
+    await ok(http, tg, "getUpdates", allowed_updates=["message"])
+    poll = await ok(http, tg, "sendPoll", chat_id=alice.id, question="满意吗", options=["是", "否"], is_anonymous=False)
+    tg.answer_poll(alice, poll, [0])  # queues poll_answer and poll: neither was asked for
+    tg.send_text(alice, "你好")
+    updates = await ok(http, tg, "getUpdates")
+    assert [next(k for k in u if k != "update_id") for u in updates] == ["message"]
+    assert tg.pending_update_count == 1
