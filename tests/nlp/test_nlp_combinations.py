@@ -247,3 +247,16 @@ def test_urgent_stress_list(clf: Classifier) -> None:
     lines = (Path(__file__).parent / "data" / "urgent-stress.txt").read_text(encoding="utf-8")
     missed = [t for t in lines.splitlines() if t.strip() and not clf.classify(t).urgent]
     assert missed == []
+
+
+def test_typical_requests(clf: Classifier) -> None:
+    """89 plain requests, a few per category (data/typical-requests.txt, category|text)."""
+    lines = (Path(__file__).parent / "data" / "typical-requests.txt").read_text(encoding="utf-8")
+    wrong = []
+    for line in lines.splitlines():
+        if line.strip():
+            gold, text = line.split("|", 1)
+            got = clf.classify(text).category
+            if got != gold:
+                wrong.append((gold, got, text))
+    assert wrong == []
