@@ -10,12 +10,15 @@
    at most ``negation.window`` characters before the keyword, with no contrast word
    such as 只是/但是 in between);
 3. score each category: the sum of the weights of its distinct keywords, its matching
-   phrases and the near-neighbour rules that fire;
+   phrases (parts joined by ``~`` must share a clause), the near-neighbour rules that
+   fire (a rule may ask for a kind of danger) and the danger kinds found (a live danger
+   counts ``live_boost`` times its weight, a lowered one ``lowered_share`` times);
 4. confidence = share x strength, where share = top / (top + runner-up) and
    strength = 1 - exp(-top / confidence_scale); below ``min_confidence`` the answer is
    ``other`` (staff triage it by hand);
 5. urgency is decided separately by the taxonomy's ``urgency`` rules (see
-   :class:`nlp.taxonomy.UrgencyRules`), in any category.
+   :class:`nlp.taxonomy.UrgencyRules`), in any category, before the rules that ask for
+   a kind of danger.
 """
 
 from __future__ import annotations
@@ -163,12 +166,17 @@ class Classifier:
         self._category_phrases = tuple(
             (cat.id, _compile(p)) for cat in tax.categories for p in cat.phrases
         )
-        # a rule sees phrase words as the category it favours most does
+        # a rule sees phrase words as the category it favours most does; a rule that
+        # only takes weight away (a nuisance made by a facility is no dispute) sees them all
         self._rules = tuple(
-            (rule, _compile(rule.when), max(rule.add, key=lambda c: rule.add[c]))
-            for rule in tax.rules
+            (rule, _compile(rule.when), _favoured(rule.add)) for rule in tax.rules
         )
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
+        # phrases and rules by the words of their first group: only those whose first
+        # group is in the message are looked at (a message holds a few dozen words)
+        self._phrase_index = _first_group_index(c[0] for _, c in self._category_phrases)
+        self._rule_index = _first_group_index(c[0] for _, c, _ in self._rules)
+        self._urgency_index = _first_group_index(c[0] for _, c in self._urgency_phrases)
         self._order = {cid: i for i, cid in enumerate(tax.ids)}
         # words jieba must know: every category keyword written in Chinese. Urgency
         # terms are not added: they are phrases (正在撬) that would swallow keywords.
@@ -293,33 +301,50 @@ class Classifier:
         # ---- phrases and near-neighbour rules. A phrase word written inside a longer
         # keyword of other categories only (气味 inside 煤气味) is not there for this
         # category's phrases.
+        # urgency first: a rule may ask for a kind of danger
+        urgent_terms, danger_seen, kinds, live_kinds = self._urgency(by_role, clause_idx, spans)
         shadows = self._shadows(by_role.get("phrase", []), kept)
-        for cid, compiled in self._category_phrases:
-            label = _phrase_label(compiled, _visible(present, shadows, cid))
+        where = _Where(by_role.get("phrase", []), clause_idx)
+        visible: dict[str | None, set[str]] = {None: present}
+
+        def seen_by(cid: str | None) -> set[str]:
+            if cid not in visible:
+                visible[cid] = _visible(present, shadows, cid)
+            return visible[cid]
+
+        for i in _candidates(self._phrase_index, present):
+            cid, compiled = self._category_phrases[i]
+            label = _phrase_label(compiled, seen_by(cid), where)
             if label is not None:
                 weight = compiled[0].weight
                 scores[cid] += weight
                 evidence[cid].append((label, weight))
-        for rule, compiled, main in self._rules:
-            label = _phrase_label(compiled, _visible(present, shadows, main))
+        for i in _candidates(self._rule_index, present):
+            rule, compiled, main = self._rules[i]
+            if rule.danger and not any(k in kinds for k in rule.danger):
+                continue
+            label = _phrase_label(compiled, seen_by(main), where)
             if label is not None:
                 for cid, w in rule.add.items():
                     scores[cid] += w
                     evidence[cid].append((label, w))
 
-        # ---- danger points to a category even when nothing else does
-        urgent_terms, danger_seen, kinds = self._urgency(by_role, clause_idx, spans)
+        # ---- danger points to a category even when nothing else does; a danger now
+        # (live) points harder: the service that must act is the one for the emergency
+        boost = self.taxonomy.urgency.live_boost
+        share = self.taxonomy.urgency.lowered_share
         for name, label in kinds.items():
             kind = self._kinds[name]
             if kind.category is None or not kind.weight:
                 continue
+            weight = kind.weight * (boost if name in live_kinds else share)
             ev = evidence[kind.category]
             same = [i for i, (lbl, _) in enumerate(ev) if lbl == label]
             if same:  # the danger word is also a keyword: it counts once, at the higher weight
                 i = same[0]
-                ev[i] = (label, max(ev[i][1], kind.weight))
+                ev[i] = (label, max(ev[i][1], weight))
             else:
-                ev.append((label, kind.weight))
+                ev.append((label, weight))
 
         # ---- decision: each further piece of evidence counts a little less
         # (stacking), so a pile of weak hints does not outweigh one decisive keyword
@@ -402,8 +427,8 @@ class Classifier:
         by_role: dict[str, list[Occurrence]],
         clause_idx,
         spans: list[tuple[int, int]],
-    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
-        """(live danger labels, all danger labels, kind -> first label) of a message."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str], set[str]]:
+        """(live danger labels, all danger labels, kind -> first label, live kinds)."""
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
@@ -411,35 +436,50 @@ class Classifier:
         present = {o.term for o in phrase_occs}
         neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
         no_contrast = _Cues([])
-        hits: list[tuple[str, list[int]]] = []
+        hits: list[tuple[str, list[tuple[int, int]], str]] = []
         kinds: dict[str, str] = {}  # kind name -> first label seen
         for occ in danger:
             ci = clause_idx(occ.start)
             if neg_cues.negates(occ, spans[ci][0], u.negation_window, no_contrast):
                 continue
-            hits.append((occ.term, [ci]))
             for kind in self._term_kinds[occ.term]:
+                hits.append((occ.term, [(ci, occ.start)], kind))
                 kinds.setdefault(kind, occ.term)
-        for kind, compiled in self._urgency_phrases:
-            label = _phrase_label(compiled, present)
-            if label is None:
+        where = _Where(phrase_occs, clause_idx)
+        for i in _candidates(self._urgency_index, present):
+            kind, compiled = self._urgency_phrases[i]
+            match = _phrase_match(compiled, present, where)
+            if match is None:
                 continue
-            terms = self._phrase_terms[compiled[0]]
-            hits.append((label, [clause_idx(o.start) for o in phrase_occs if o.term in terms]))
+            label, event_clauses = match
+            # the last part (the event: 着火 of 楼道+着火) decides whether it is past,
+            # hypothetical or now
+            terms = compiled[1][-1] & present
+            hits.append((label, where.positions(terms, event_clauses), kind))
             kinds.setdefault(kind, label)
         if not hits:
-            return (), (), {}
+            return (), (), {}, set()
 
         def clauses_with(occs: list[Occurrence]) -> set[int]:
             return {clause_idx(o.start) for o in occs}
 
-        near_miss = clauses_with(by_role.get("lower:near_miss", []))
+        def cues(kind: str) -> list[Occurrence]:
+            # 主要是 (in ignore) holds 要是 but supposes nothing
+            return _unshielded(by_role.get(f"lower:{kind}", []), shields)
+
+        near_miss = clauses_with(cues("near_miss"))
         now = clauses_with(by_role.get("now", []))
+        # "已经灭了", "没事了": the danger told before (or with) it is over
+        resolved = max(clauses_with(cues("resolved")), default=-1)
+        # "万一", "会不会": what follows the cue in its clause is only feared, now or not
+        conditional: dict[int, list[int]] = {}
+        for o in cues("conditional"):
+            conditional.setdefault(clause_idx(o.start), []).append(o.start)
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
-            if kind == "near_miss":
+            if kind in ("near_miss", "resolved", "conditional"):
                 continue
-            for o in by_role.get(f"lower:{kind}", []):
+            for o in cues(kind):
                 soft.setdefault(clause_idx(o.start), []).append(o)
 
         def lowered(i: int) -> bool:
@@ -447,6 +487,8 @@ class Classifier:
                 return True
             if i in now:
                 return False
+            if i <= resolved:
+                return True
             if i in soft:
                 return True
             # a clause that is only a time ("昨天晚上 楼道里着火了") lowers the next one
@@ -460,18 +502,23 @@ class Classifier:
         memo: dict[int, bool] = {}
         live: list[str] = []
         seen: list[str] = []
-        for label, idxs in hits:
+        live_kinds: set[str] = set()
+        for label, places, kind in hits:
             if label not in seen:
                 seen.append(label)
-            if label in live:
+            if label in live and kind in live_kinds:
                 continue
-            for i in idxs:
+            for i, pos in places:
+                if any(start < pos for start in conditional.get(i, ())):
+                    continue
                 if i not in memo:
                     memo[i] = lowered(i)
                 if not memo[i]:
-                    live.append(label)
+                    if label not in live:
+                        live.append(label)
+                    live_kinds.add(kind)
                     break
-        return tuple(live), tuple(seen), kinds
+        return tuple(live), tuple(seen), kinds, live_kinds
 
 
 class _TokenCache:
@@ -604,26 +651,116 @@ class _Cues:
         return False
 
 
+def _first_group_index(phrases: Iterable[Phrase]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for i, phrase in enumerate(phrases):
+        for term in phrase.groups[0]:
+            index.setdefault(term, []).append(i)
+    return {t: tuple(ix) for t, ix in index.items()}
+
+
+def _candidates(index: dict[str, tuple[int, ...]], present: set[str]) -> list[int]:
+    """Phrases (in file order) whose first group has a word in the message."""
+    found: set[int] = set()
+    for term in present:
+        hits = index.get(term)
+        if hits:
+            found.update(hits)
+    return sorted(found)
+
+
+def _favoured(add) -> str | None:
+    """The category a rule adds most weight to, or ``None`` when it only takes weight away."""
+    best = max(add, key=lambda c: add[c])
+    return best if add[best] > 0 else None
+
+
 def _visible(present: set[str], shadows: dict[str, frozenset[str] | None], cid: str) -> set[str]:
     """``present`` without the words that only occur inside other categories' keywords."""
     hidden = {t for t, cats in shadows.items() if cats is not None and cid not in cats}
     return present - hidden if hidden else present
 
 
-def _compile(phrase: Phrase) -> tuple[Phrase, tuple[frozenset[str], ...]]:
-    return phrase, tuple(frozenset(g) for g in phrase.groups)
+_Compiled = tuple[Phrase, tuple[frozenset[str], ...], tuple[tuple[int, ...], ...]]
 
 
-def _phrase_label(
-    compiled: tuple[Phrase, tuple[frozenset[str], ...]], present: set[str]
-) -> str | None:
-    """``"楼道+黑漆漆"`` when every group of the phrase is present, else ``None``."""
-    phrase, sets = compiled
+def _compile(phrase: Phrase) -> _Compiled:
+    return phrase, tuple(frozenset(g) for g in phrase.groups), phrase.blocks
+
+
+class _Where:
+    """The clauses each phrase word occurs in, worked out only when a phrase asks."""
+
+    def __init__(self, occs: list[Occurrence], clause_idx) -> None:
+        self._occs = occs
+        self._clause_idx = clause_idx
+        self._map: dict[str, list[tuple[int, int]]] | None = None
+
+    def _places(self) -> dict[str, list[tuple[int, int]]]:
+        if self._map is None:
+            self._map = {}
+            for o in self._occs:
+                self._map.setdefault(o.term, []).append((self._clause_idx(o.start), o.start))
+        return self._map
+
+    def clauses(self, terms: Iterable[str]) -> set[int]:
+        places = self._places()
+        return {c for t in terms for c, _ in places.get(t, ())}
+
+    def positions(self, terms: Iterable[str], clauses: set[int]) -> list[tuple[int, int]]:
+        """(clause, start) of each occurrence of ``terms`` in ``clauses``, in order."""
+        places = self._places()
+        return sorted({p for t in terms for p in places.get(t, ()) if p[0] in clauses})
+
+
+def _phrase_match(
+    compiled: _Compiled, present: set[str], where: _Where
+) -> tuple[str, set[int]] | None:
+    """(label, clauses of the last part) when the phrase matches, else ``None``.
+
+    Every group must be present; groups joined by ``~`` must share a clause."""
+    phrase, sets, blocks = compiled
     for group in sets:
         if present.isdisjoint(group):
             return None
-    parts = [next(alt for alt in group if alt in present) for group in phrase.groups]
-    return "+".join(parts)
+    picks: list[str] = []
+    last: set[int] = set()
+    for block in blocks:
+        if len(block) == 1:
+            alts = sets[block[0]] & present
+            picks.append(next(a for a in phrase.groups[block[0]] if a in alts))
+            last = where.clauses(alts)
+            continue
+        common: set[int] | None = None
+        for gi in block:
+            cl = where.clauses(sets[gi] & present)
+            common = cl if common is None else common & cl
+            if not common:
+                return None
+        assert common
+        first = min(common)
+        for gi in block:
+            picks.append(
+                next(
+                    a
+                    for a in phrase.groups[gi]
+                    if a in present and first in where.clauses((a,))
+                )
+            )
+        last = common
+    return "+".join(picks), last
+
+
+def _phrase_label(compiled: _Compiled, present: set[str], where: _Where) -> str | None:
+    """``"楼道+黑漆漆"`` when the phrase matches (see :func:`_phrase_match`), else ``None``."""
+    phrase, sets, blocks = compiled
+    if len(blocks) == len(sets):  # no "~": presence is enough, no clauses needed
+        for group in sets:
+            if present.isdisjoint(group):
+                return None
+        return "+".join(next(a for a in g if a in present) for g in phrase.groups)
+    match = _phrase_match(compiled, present, where)
+    return None if match is None else match[0]
 
 
 def _why(evidence: list[tuple[str, float]]) -> tuple[str, ...]:

@@ -11,9 +11,12 @@ so ``電梯`` in the file matches ``电梯`` in a message and vice versa.
 Phrase syntax, used by category ``phrases``, near-neighbour ``rules`` and urgency
 ``phrases``: groups joined by ``+``, alternatives inside a group joined by ``|``, and
 ``@name`` to insert a named list from ``lexicon``. A phrase matches when every group has
-at least one alternative in the message, anywhere. Example::
+at least one alternative in the message, anywhere. A group joined by ``~`` instead of
+``+`` must be in the same clause as the group before it (clauses are split at
+punctuation and spaces), for pairs that mean something only together. Example::
 
     "@stairs + 黑漆漆|漆黑|摸黑": 4    # "楼道里黑漆漆的" is a broken light
+    "吃了|吞了 ~ 药|药片": ...         # "吃了好几片药", not "吃了饭 ... 开点药"
 """
 
 from __future__ import annotations
@@ -49,9 +52,41 @@ DEFAULT_TAXONOMY = Path(__file__).with_name("data") / "taxonomy.yaml"
 FALLBACK_ID = "other"
 """The category staff triage by hand; every taxonomy must define it."""
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (C if available) that refuses a key written twice in one mapping:
+    plain YAML keeps the last silently, and a rule or a spelling would vanish."""
+
+
+def _mapping_without_duplicates(loader: Any, node: Any, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            duplicate = key in seen
+        except TypeError:  # an unhashable key: the default constructor reports it
+            break
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_YAML_LOADER.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_LOWER_KINDS = ("past", "hypothetical", "habitual", "annoyance", "near_miss")
+_LOWER_KINDS = (
+    "past",
+    "hypothetical",
+    "conditional",
+    "habitual",
+    "annoyance",
+    "reported",
+    "resolved",
+    "near_miss",
+)
 
 
 class TaxonomyError(ValueError):
@@ -65,6 +100,19 @@ class Phrase:
     pattern: str
     groups: tuple[tuple[str, ...], ...]
     weight: float = 0.0
+    same_clause: tuple[bool, ...] = ()
+    """Per group: True when joined to the group before it by ``~`` (same clause)."""
+
+    @property
+    def blocks(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the groups that must share one clause (``~``), block by block."""
+        out: list[list[int]] = []
+        for i in range(len(self.groups)):
+            if i and i < len(self.same_clause) and self.same_clause[i]:
+                out[-1].append(i)
+            else:
+                out.append([i])
+        return tuple(tuple(b) for b in out)
 
 
 @dataclass(frozen=True)
@@ -83,11 +131,16 @@ class Category:
 
 @dataclass(frozen=True)
 class Rule:
-    """A named near-neighbour rule: when ``when`` matches, add weights to categories."""
+    """A named near-neighbour rule: when ``when`` matches, add weights to categories.
+
+    With ``danger`` (kinds of danger), the rule fires only when the message also holds
+    a danger of one of those kinds (live or lowered): "an old person + a medical
+    danger" is an elderly-care emergency."""
 
     name: str
     when: Phrase
     add: Mapping[str, float]
+    danger: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +158,11 @@ class DangerKind:
 @dataclass(frozen=True)
 class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
-    the danger is past, hypothetical, habitual, an annoyance (smoke from cigarettes) or
-    was a near miss (``lower``); a "now" cue in the same clause cancels every kind of
-    lowering except ``near_miss``."""
+    the danger is past, hypothetical, habitual, reported, an annoyance (smoke from
+    cigarettes) or was a near miss (``lower``); a "now" cue in the same clause cancels
+    every kind of lowering except ``near_miss`` and ``conditional``. A ``conditional``
+    cue (万一) lowers only what follows it in its clause; a ``resolved`` cue (没事了)
+    lowers the danger told in its clause and before it."""
 
     kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -116,6 +171,10 @@ class UrgencyRules:
     negation_ignore: tuple[str, ...] = ()
     lower: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     now: tuple[str, ...] = ()
+    live_boost: float = 1.0
+    """A live (not lowered) danger adds its kind's weight times this to its category."""
+    lowered_share: float = 1.0
+    """A lowered danger (past, hypothetical...) adds its kind's weight times this."""
 
     @property
     def danger(self) -> tuple[str, ...]:
@@ -275,7 +334,11 @@ class _Builder:
         if not isinstance(pattern, str) or not pattern.strip():
             raise self.fail(where, f"phrase {pattern!r} must be a non-empty string.")
         groups: list[tuple[str, ...]] = []
-        for part in pattern.split("+"):
+        same_clause: list[bool] = []
+        pieces = re.split(r"([+~])", pattern)
+        for k in range(0, len(pieces), 2):
+            part = pieces[k]
+            same_clause.append(k > 0 and pieces[k - 1] == "~")
             alts: list[str] = []
             for alt in part.split("|"):
                 alt = alt.strip()
@@ -286,7 +349,12 @@ class _Builder:
                 else:
                     alts.append(self.term(alt, where, f"phrase {pattern!r}"))
             groups.append(tuple(dict.fromkeys(alts)))
-        return Phrase(pattern=pattern.strip(), groups=tuple(groups), weight=weight)
+        return Phrase(
+            pattern=pattern.strip(),
+            groups=tuple(groups),
+            weight=weight,
+            same_clause=tuple(same_clause),
+        )
 
     def mapping(self, value: Any, where: str, what: str) -> Mapping[Any, Any]:
         if value is None:
@@ -344,6 +412,14 @@ class _Builder:
         ids = {c.id for c in categories}
         rules = self.read_rules(data.get("rules"), ids)
         urgency = self.read_urgency(data.get("urgency"), ids)
+        kinds = {k.name for k in urgency.kinds}
+        for rule in rules:
+            for kind in rule.danger:
+                if kind not in kinds:
+                    raise self.fail(
+                        f"rule '{rule.name}'",
+                        f"needs danger kind {kind!r}, which urgency.danger does not define.",
+                    )
         self.check_ambiguous(categories)
 
         return Taxonomy(
@@ -488,14 +564,23 @@ class _Builder:
                 if cid not in ids:
                     raise self.fail(where, f"adds weight to unknown category id {cid!r}.")
                 add[cid] = self.number(w, where, f"the weight for {cid!r}", positive=False)
-            out.append(Rule(name=name, when=when, add=MappingProxyType(add)))
+            for key in raw:
+                if key not in {"name", "when", "add", "danger"}:
+                    raise self.fail(where, f"has unknown key {key!r}.")
+            danger_raw = raw.get("danger") or []
+            if isinstance(danger_raw, str):
+                danger_raw = [danger_raw]
+            if not isinstance(danger_raw, list):
+                raise self.fail(where, "danger must be a list of danger kinds.")
+            danger = tuple(str(k) for k in danger_raw)
+            out.append(Rule(name=name, when=when, add=MappingProxyType(add), danger=danger))
         return tuple(out)
 
     def read_urgency(self, value: Any, ids: set[str]) -> UrgencyRules:
         u = self.mapping(value, "urgency", "urgency")
         where = "urgency"
         for key in u:
-            if key not in {"danger", "ignore", "negation", "lower", "now"}:
+            if key not in {"danger", "ignore", "negation", "lower", "now", "live_boost", "lowered_share"}:
                 raise self.fail(where, f"has unknown key {key!r}.")
         kinds_raw = self.mapping(u.get("danger"), where, "danger")
         kinds: list[DangerKind] = []
@@ -546,6 +631,8 @@ class _Builder:
             ),
             lower=MappingProxyType(lower),
             now=self.terms(u.get("now"), where, "now", allow_empty=True),
+            live_boost=self.number(u.get("live_boost", 1.0), where, "live_boost"),
+            lowered_share=self.number(u.get("lowered_share", 1.0), where, "lowered_share"),
         )
 
     def check_ambiguous(self, categories: Iterable[Category]) -> None:

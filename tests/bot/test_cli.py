@@ -37,7 +37,7 @@ async def test_keywords_suggest_learns_from_corrections(
 ) -> None:
     staff = h.staff()
     for n in range(3):
-        await h.send(Person(id=600 + n, first_name="居民"), f"{n}号楼的化粪池又满溢出来了")
+        await h.send(Person(id=600 + n, first_name="居民"), f"{n}号楼的沉淀池又满溢出来了")
     for ticket in await h.tickets():
         await h.press(staff, f"t:setcat:{ticket.id}:environment", chat=h.staff_chat)
     monkeypatch.setenv("DATABASE_URL", db_url)
@@ -45,4 +45,4 @@ async def test_keywords_suggest_learns_from_corrections(
     assert await asyncio.to_thread(main, ["keywords", "suggest", "--min-count", "2"]) == 0
     out = capsys.readouterr().out
     assert "3 corrected or unclassified tickets read" in out
-    assert "环境卫生 (environment)" in out and "化粪池" in out and "×3" in out
+    assert "环境卫生 (environment)" in out and "沉淀池" in out and "×3" in out

@@ -9,6 +9,11 @@
   today's figures on them are no longer unseen figures.
   Thresholds sit a little under what the classifier achieves now.
 - probes.csv, probes2.csv: hard cases written while tuning (urgency, near neighbours).
+- holdout6.csv: written by the second nlp author before looking at any error of the
+  grader's sample set; its first run is kept beside it (holdout6-first-blind-run.txt).
+- probes3..10.csv: urgency stress (3), then fresh batches in other voices (dialect,
+  typos, indirect descriptions, near neighbours), each run once before tuning on it
+  (probesN-first-run.txt beside them).
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
 """
 
@@ -42,6 +47,15 @@ def clf() -> Classifier:
         ("holdout5.csv", 0.93, 0.93),
         ("probes.csv", 0.95, 0.95),
         ("probes2.csv", 0.83, 0.75),
+        ("holdout6.csv", 0.95, 0.95),
+        ("probes3.csv", 0.93, 0.80),
+        ("probes4.csv", 0.90, 0.62),
+        ("probes5.csv", 0.95, 0.95),
+        ("probes6.csv", 0.93, 0.90),
+        ("probes7.csv", 0.95, 0.95),
+        ("probes8.csv", 0.95, 0.95),
+        ("probes9.csv", 0.95, 0.95),
+        ("probes10.csv", 0.95, 0.95),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:

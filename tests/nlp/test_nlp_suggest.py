@@ -14,19 +14,19 @@ def clf() -> Classifier:
 
 
 SAMPLES = [
-    ("楼下的化粪池又满了 臭气往上冒", "environment"),
-    ("化粪池满了 什么时候来抽", "environment"),
-    ("化粪池堵了 粪水都溢出来了", "environment"),
+    ("楼下的沉淀池又满了 臭气往上冒", "environment"),
+    ("沉淀池满了 什么时候来抽", "environment"),
+    ("沉淀池堵了 粪水都溢出来了", "environment"),
     ("小区的快递驿站老是丢件", "other"),
     ("快递驿站几点关门", "other"),
     ("我要投诉快递驿站的态度", "other"),
-    ("化粪池的盖子松了", "repair"),  # one repair sample mentions 化粪池 too
+    ("沉淀池的盖子松了", "repair"),  # one repair sample mentions 沉淀池 too
 ]
 
 
 def test_proposes_new_distinctive_words_with_counts(clf: Classifier) -> None:
     result = suggest_keywords(SAMPLES, clf, top=5, min_count=2)
-    assert result["environment"] == [("化粪池", 3)]
+    assert result["environment"] == [("沉淀池", 3)]
     assert result["other"] == [("驿站", 3)]
     assert result["repair"] == []  # one sample only: below min_count
 
@@ -58,9 +58,9 @@ def test_word_common_to_other_categories_is_not_distinctive(clf: Classifier) -> 
 
 
 def test_accepts_a_taxonomy_and_skips_unknown_categories(clf: Classifier) -> None:
-    result = suggest_keywords([*SAMPLES, ("化粪池", "sewage")], clf.taxonomy, min_count=2)
+    result = suggest_keywords([*SAMPLES, ("沉淀池", "sewage")], clf.taxonomy, min_count=2)
     assert "sewage" not in result
-    assert result["environment"] == [("化粪池", 3)]
+    assert result["environment"] == [("沉淀池", 3)]
     assert set(result) == {"repair", "environment", "other"}  # only categories with samples
 
 

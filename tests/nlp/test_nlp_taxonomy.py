@@ -222,3 +222,9 @@ def test_from_file_passes_min_confidence(tmp_path: Path) -> None:
     clf = Classifier.from_file(write(tmp_path, MINIMAL), min_confidence=0.9)
     assert clf.min_confidence == 0.9
     assert clf.taxonomy.ids == ("repair", "other")
+
+
+def test_key_written_twice_is_reported(tmp_path: Path) -> None:
+    text = MINIMAL + "spelling:\n  电悌: 电梯\n  拉圾: 垃圾\n  电悌: 电体\n"
+    msg = error_for(tmp_path, text)
+    assert "'电悌' is written twice" in msg
