@@ -302,7 +302,9 @@ class Classifier:
         # keyword of other categories only (气味 inside 煤气味) is not there for this
         # category's phrases.
         # urgency first: a rule may ask for a kind of danger
-        urgent_terms, danger_seen, kinds, live_kinds = self._urgency(by_role, clause_idx, spans)
+        urgent_terms, danger_seen, kinds, live_kinds, real_kinds = self._urgency(
+            by_role, clause_idx, spans
+        )
         shadows = self._shadows(by_role.get("phrase", []), kept)
         where = _Where(by_role.get("phrase", []), clause_idx)
         visible: dict[str | None, set[str]] = {None: present}
@@ -321,7 +323,8 @@ class Classifier:
                 evidence[cid].append((label, weight))
         for i in _candidates(self._rule_index, present):
             rule, compiled, main = self._rules[i]
-            if rule.danger and not any(k in kinds for k in rule.danger):
+            # a near miss ("差点踩空") is no emergency of that kind for the rules
+            if rule.danger and not any(k in real_kinds for k in rule.danger):
                 continue
             label = _phrase_label(compiled, seen_by(main), where)
             if label is not None:
@@ -427,8 +430,9 @@ class Classifier:
         by_role: dict[str, list[Occurrence]],
         clause_idx,
         spans: list[tuple[int, int]],
-    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str], set[str]]:
-        """(live danger labels, all danger labels, kind -> first label, live kinds)."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str], set[str], set[str]]:
+        """(live danger labels, all danger labels, kind -> first label, live kinds, kinds
+        told at least once other than as a near miss)."""
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
@@ -458,7 +462,7 @@ class Classifier:
             hits.append((label, where.positions(terms, event_clauses), kind))
             kinds.setdefault(kind, label)
         if not hits:
-            return (), (), {}, set()
+            return (), (), {}, set(), set()
 
         def clauses_with(occs: list[Occurrence]) -> set[int]:
             return {clause_idx(o.start) for o in occs}
@@ -468,7 +472,8 @@ class Classifier:
             return _unshielded(by_role.get(f"lower:{kind}", []), shields)
 
         near_miss = clauses_with(cues("near_miss"))
-        now = clauses_with(by_role.get("now", []))
+        # 急死了, 着急: a "now" cue inside an ignored word is no "now"
+        now = clauses_with(_unshielded(by_role.get("now", []), shields))
         # "已经灭了", "没事了": the danger told before (or with) it is over
         resolved = max(clauses_with(cues("resolved")), default=-1)
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
@@ -518,7 +523,10 @@ class Classifier:
                         live.append(label)
                     live_kinds.add(kind)
                     break
-        return tuple(live), tuple(seen), kinds, live_kinds
+        real_kinds = {
+            kind for _, places, kind in hits if any(i not in near_miss for i, _ in places)
+        }
+        return tuple(live), tuple(seen), kinds, live_kinds, real_kinds
 
 
 class _TokenCache:

@@ -7,7 +7,10 @@ keyword written in any form matches a message written in any form:
    become spaces: they carry no meaning and some C libraries choke on them;
 2. Unicode NFKC folds full-width forms (ＡＢＣ１２３！) to ASCII;
 3. ``casefold`` folds case (English keywords are lower case);
-4. OpenCC ``t2s`` turns traditional characters into simplified ones.
+4. OpenCC ``t2s`` turns traditional characters into simplified ones;
+5. a message spelt out one character at a time (``学 校 收 费``: four or more Chinese
+   characters each followed by one space) is joined up again (``学校收费``); a space
+   between words is a clause boundary, which would cut every word in two.
 
 The taxonomy's ``spelling`` table (common typos and homophones) is applied afterwards by
 the classifier, because it belongs to the taxonomy, not to the language.
@@ -48,13 +51,23 @@ def _strip_controls(text: str) -> str:
     return _JUNK.sub(" ", text)
 
 
+_SPACED_OUT = re.compile(r"[\u3400-\u9fff](?: [\u3400-\u9fff]){3,}")
+
+
+def _join_spaced_out(text: str) -> str:
+    if " " not in text:
+        return text
+    return _SPACED_OUT.sub(lambda m: m.group().replace(" ", ""), text)
+
+
 def fold(text: str) -> str:
-    """Controls out, NFKC, casefold and traditional -> simplified (no typo table)."""
+    """Controls out, NFKC, casefold, traditional -> simplified, spaced-out characters
+    joined (no typo table)."""
     text = _strip_controls(text)
     text = unicodedata.normalize("NFKC", text).casefold()
     # NFKC/casefold can produce new control characters only in theory; OpenCC needs
     # valid UTF-8 without NUL, which _strip_controls guarantees.
-    return _t2s().convert(text)
+    return _join_spaced_out(_t2s().convert(text))
 
 
 def normalise_text(text: str) -> str:
