@@ -18,8 +18,7 @@
   probes11.csv (the emergency kinds the issue names and their look-alikes, run before
   the urgency changes), probes12.csv (more wordings of each kind, run after the first
   changes), holdout8.csv (dev style) and holdout9.csv (other voices), both written after
-  the round's changes; each first
-  run is kept beside it.
+  the round's changes; each first run is kept beside it.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
 """
 
