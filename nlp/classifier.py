@@ -168,9 +168,7 @@ class Classifier:
         )
         # a rule sees phrase words as the category it favours most does; a rule that
         # only takes weight away (a nuisance made by a facility is no dispute) sees them all
-        self._rules = tuple(
-            (rule, _compile(rule.when), _favoured(rule.add)) for rule in tax.rules
-        )
+        self._rules = tuple((rule, _compile(rule.when), _favoured(rule.add)) for rule in tax.rules)
         self._urgency_phrases = tuple((k.name, _compile(p)) for k in u.kinds for p in k.phrases)
         # phrases and rules by the words of their first group: only those whose first
         # group is in the message are looked at (a message holds a few dozen words)
@@ -477,22 +475,57 @@ class Classifier:
         # "已经灭了", "没事了": the danger told before (or with) it is over
         resolved = max(clauses_with(cues("resolved")), default=-1)
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
+        turns = sorted(o.start for o in by_role.get("contrast", []))
         conditional: dict[int, list[int]] = {}
-        for o in cues("conditional"):
+        for o in cues("conditional") + cues("belief"):
             conditional.setdefault(clause_idx(o.start), []).append(o.start)
+        # 以为着火了 结果是烧烤: what the belief's clause told before the turn was only believed
+        believed: dict[int, list[int]] = {}
+        for o in cues("belief"):
+            turn = next((t for t in turns if t > o.start), None)
+            if turn is not None:
+                believed.setdefault(clause_idx(o.start), []).append(turn)
+        # 闻到焦味还以为着火了: when the danger is what was believed, what led to it is
+        # explained too
+        for o in cues("belief"):
+            i = clause_idx(o.start)
+            turn = next((t for t in turns if t > o.start), None)
+            if any(
+                ci == i and o.start < pos and (turn is None or pos < turn)
+                for _, places, _ in hits
+                for ci, pos in places
+            ):
+                believed.setdefault(i, []).append(o.start)
+        # 测试消防警报 刚才响了: a test or drill lowers all the message up to a turn after it
+        tests = [o.start for o in cues("test")]
+        test_until = (
+            next((t for t in turns if t > max(tests)), float("inf")) if tests else float("-inf")
+        )
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
-            if kind in ("near_miss", "resolved", "conditional"):
+            if kind in ("near_miss", "resolved", "conditional", "belief", "test"):
                 continue
             for o in cues(kind):
                 soft.setdefault(clause_idx(o.start), []).append(o)
 
+        def supposed(i: int, pos: int) -> bool:
+            # the cue reaches up to a contrast word, no further ("以为是烧烤 结果着火了")
+            if pos < test_until or any(pos < turn for turn in believed.get(i, ())):
+                return True
+            return any(
+                start < pos and not any(start < t < pos for t in turns)
+                for start in conditional.get(i, ())
+            )
+
         def lowered(i: int) -> bool:
             if i in near_miss:
                 return True
+            # 刚才闻到焦味 结果锅烧干了 已经没事了: a later resolution beats an earlier "now"
+            if i < resolved:
+                return True
             if i in now:
                 return False
-            if i <= resolved:
+            if i == resolved:
                 return True
             if i in soft:
                 return True
@@ -514,7 +547,7 @@ class Classifier:
             if label in live and kind in live_kinds:
                 continue
             for i, pos in places:
-                if any(start < pos for start in conditional.get(i, ())):
+                if supposed(i, pos):
                     continue
                 if i not in memo:
                     memo[i] = lowered(i)
@@ -614,10 +647,20 @@ def _unshielded(
     if not shields or not occs:
         return occs
     if overlap:
-        covered: set[int] = set()
-        for sh in shields:
-            covered.update(range(sh.start, sh.end))
-        return [o for o in occs if covered.isdisjoint(range(o.start, o.end))]
+        # a word that holds a whole shield and more says more than the shield (跟着我 is
+        # not hidden by 跟着, as 烟味 is by 油烟 in 油烟味)
+        return [
+            o
+            for o in occs
+            if not any(
+                sh.start < o.end
+                and o.start < sh.end
+                and not (
+                    o.start <= sh.start and sh.end <= o.end and o.end - o.start > sh.end - sh.start
+                )
+                for sh in shields
+            )
+        ]
     ordered = sorted(shields, key=lambda sh: sh.start)
     starts = [sh.start for sh in ordered]
     max_end: list[int] = []
@@ -749,11 +792,7 @@ def _phrase_match(
         first = min(common)
         for gi in block:
             picks.append(
-                next(
-                    a
-                    for a in phrase.groups[gi]
-                    if a in present and first in where.clauses((a,))
-                )
+                next(a for a in phrase.groups[gi] if a in present and first in where.clauses((a,)))
             )
         last = common
     return "+".join(picks), last

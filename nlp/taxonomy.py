@@ -81,6 +81,8 @@ _LOWER_KINDS = (
     "past",
     "hypothetical",
     "conditional",
+    "belief",
+    "test",
     "habitual",
     "annoyance",
     "reported",
@@ -160,9 +162,13 @@ class UrgencyRules:
     """Danger now. A danger term or phrase makes a message urgent unless its clause says
     the danger is past, hypothetical, habitual, reported, an annoyance (smoke from
     cigarettes) or was a near miss (``lower``); a "now" cue in the same clause cancels
-    every kind of lowering except ``near_miss`` and ``conditional``. A ``conditional``
-    cue (万一) lowers only what follows it in its clause; a ``resolved`` cue (没事了)
-    lowers the danger told in its clause and before it."""
+    every kind of lowering except ``near_miss``, ``conditional``, ``belief`` and ``test``.
+    A ``conditional`` cue (万一) lowers what follows it in its clause, up to a contrast
+    word; a ``belief`` cue (以为) does the same and, when a contrast word follows it
+    (以为着火了 结果是烧烤) or when what it believed was a danger (闻到焦味还以为着火了),
+    also lowers what its clause told before it; a ``test`` cue
+    (测试, 演习) lowers the whole message up to a contrast word after the last one; a
+    ``resolved`` cue (没事了) lowers the danger told in its clause and before it."""
 
     kinds: tuple[DangerKind, ...] = ()
     ignore: tuple[str, ...] = ()
