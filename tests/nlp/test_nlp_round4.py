@@ -99,6 +99,12 @@ def clf() -> Classifier:
         ("一个男的尾随我到楼下 我躲进超市了 他还在外面等", "safety"),
         ("大风把一根大树枝刮断了 挂在半空晃 下面就是小学门口", "environment"),
         ("A man is lying on the ground near the gate, not moving", "health"),
+        ("对面楼有个小娃娃站在窗台上 家里好像没人", "safety"),
+        ("几个高中生在楼顶护栏外面坐着拍照", "safety"),
+        ("有个男的坐在天台边上 腿在外面 说不想活了", "safety"),
+        ("花坛边草丛里有条蛇在爬 旁边好多小朋友", "environment"),
+        ("楼下马蜂满天飞 已经蛰了几个小孩", "environment"),
+        ("台风把大树刮倒了 压着一辆车 车里有人在敲玻璃", "safety"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
@@ -126,6 +132,11 @@ def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) ->
         "昨晚楼道有燃气味 燃气公司来查过了 阀门没关紧 已经弄好了",
         "燃气灶打不着火 没闻到什么气味 找谁修",
         "Our heater caught fire last night, we put it out ourselves and everyone is fine",
+        "煎鱼冒烟把烟感弄响了 已经关火开窗了",
+        "燃气报警器一直叫 原来是没电了 换了电池就好了",
+        "车库道闸坏了 杆子抬不起来",
+        "消防通道被车堵了 真有火灾消防车都进不来",
+        "小伙子在天台上拍抖音 风景挺好",
     ],
 )
 def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) -> None:
@@ -158,6 +169,12 @@ def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) 
         ("我是聋人 社区有没有适合我的工作", "assistance"),
         ("门口的路结冰了 能不能撒点盐", "environment"),
         ("明天下午测试消防警铃 具体几点", "safety"),
+        ("电梯今天搞困人应急救援演练 会停梯多久", "repair"),
+        ("台风要来了 阳台花盆要不要收进来", "safety"),
+        ("楼下草坪好久没修剪了 草都没过膝盖", "environment"),
+        ("不是要投诉楼上 卫生间顶上渗水 可能是公共管道", "repair"),
+        ("孩子老爬飘窗 想装隐形防护网 物业让装吗", "safety"),
+        ("小区里车开得飞快 能不能装减速带", "parking"),
     ],
 )
 def test_near_neighbours_of_this_round(clf: Classifier, text: str, category: str) -> None:
