@@ -105,6 +105,13 @@ def clf() -> Classifier:
         ("花坛边草丛里有条蛇在爬 旁边好多小朋友", "environment"),
         ("楼下马蜂满天飞 已经蛰了几个小孩", "environment"),
         ("台风把大树刮倒了 压着一辆车 车里有人在敲玻璃", "safety"),
+        ("電梯門開著 裡面是空的沒有轎廂 門還開著", "repair"),
+        ("菜场门口一个大爷倒在地上 叫他没反应", "health"),
+        ("对面饭店后厨窜出火苗了 油烟机烧起来了", "safety"),
+        ("路边窨井盖丢了 一个骑车的连人带车掉进去了 在下面喊", "safety"),
+        ("楼道里一股刺鼻的化学味 好几个人在咳嗽", "safety"),
+        ("工地脚手架上的钢管往下掉 下面就是上学的路", "safety"),
+        ("招牌一边已经脱开了 被风吹得咣当响 下面是公交站", "safety"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
@@ -137,6 +144,10 @@ def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) ->
         "车库道闸坏了 杆子抬不起来",
         "消防通道被车堵了 真有火灾消防车都进不来",
         "小伙子在天台上拍抖音 风景挺好",
+        "垃圾好几天没人收 臭得要出人命了",
+        "插座有点热 没冒烟也没味道 想找电工看看",
+        "顶楼漏雨 墙皮一块一块往下掉",
+        "万一有人掉进那个没盖的窨井怎么办",
     ],
 )
 def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) -> None:
@@ -175,6 +186,12 @@ def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) 
         ("不是要投诉楼上 卫生间顶上渗水 可能是公共管道", "repair"),
         ("孩子老爬飘窗 想装隐形防护网 物业让装吗", "safety"),
         ("小区里车开得飞快 能不能装减速带", "parking"),
+        ("群里在传有人贩子拐小孩 是真的吗", "safety"),
+        ("电梯的年检合格证过期了 什么时候检", "repair"),
+        ("幼儿园门口有只死猫", "environment"),
+        ("家里燃气软管老化了 想换一根", "safety"),
+        ("前天那场火把车棚里的电瓶车烧了 谁来赔", "safety"),
+        ("上个月被邻居的狗咬了 到现在他们家也没个说法", "dispute"),
     ],
 )
 def test_near_neighbours_of_this_round(clf: Classifier, text: str, category: str) -> None:
