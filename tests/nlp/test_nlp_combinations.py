@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp import Classifier, TaxonomyError, load_classifier, load_taxonomy
+from nlp import Classifier, TaxonomyError, load_taxonomy
 
 SMALL = """
 categories:
@@ -142,13 +142,6 @@ def test_boost_and_share_must_be_positive_numbers(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the default data
-
-
-@pytest.fixture(scope="module")
-def clf() -> Classifier:
-    c = load_classifier()
-    c.warm_up()
-    return c
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp import Classifier, load_classifier
+from nlp import Classifier
 from nlp.normalize import fold
 
 SMALL = """
@@ -82,13 +82,6 @@ def test_a_near_miss_triggers_no_danger_rule(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the default data
-
-
-@pytest.fixture(scope="module")
-def clf() -> Classifier:
-    c = load_classifier()
-    c.warm_up()
-    return c
 
 
 @pytest.mark.parametrize(

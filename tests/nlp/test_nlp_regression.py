@@ -39,17 +39,10 @@ from pathlib import Path
 
 import pytest
 
-from nlp import Classifier, load_classifier
+from nlp import Classifier
 from nlp.evaluate import evaluate, read_labelled_csv
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(scope="module")
-def clf() -> Classifier:
-    c = load_classifier()
-    c.warm_up()
-    return c
 
 
 @pytest.mark.parametrize(

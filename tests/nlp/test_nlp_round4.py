@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp import Classifier, load_classifier
+from nlp import Classifier
 
 SMALL = """
 negation:
@@ -69,13 +69,6 @@ def test_beliefs_tests_and_conditionals_reach_up_to_a_turn(
     small: Classifier, text: str, urgent: bool
 ) -> None:
     assert small.classify(text).urgent is urgent
-
-
-@pytest.fixture(scope="module")
-def clf() -> Classifier:
-    c = load_classifier()
-    c.warm_up()
-    return c
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,6 @@ from nlp import Classification, Classifier, load_classifier
 # test modules (pytest's default import mode needs unique basenames).
 
 
-@pytest.fixture(scope="module")
-def clf() -> Classifier:
-    c = load_classifier()
-    c.warm_up()
-    return c
-
-
 def test_keyword_match(clf: Classifier) -> None:
     r = clf.classify("3幢电梯又坏了")
     assert r.category == "repair"
