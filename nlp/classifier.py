@@ -476,31 +476,28 @@ class Classifier:
         resolved = max(clauses_with(cues("resolved")), default=-1)
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
         turns = sorted(o.start for o in by_role.get("contrast", []))
+
+        def turn_after(pos: int) -> float:
+            """Where the first contrast word after ``pos`` starts (infinity if none)."""
+            k = bisect.bisect_right(turns, pos)
+            return turns[k] if k < len(turns) else float("inf")
+
         conditional: dict[int, list[int]] = {}
         for o in cues("conditional") + cues("belief"):
             conditional.setdefault(clause_idx(o.start), []).append(o.start)
-        # 以为着火了 结果是烧烤: what the belief's clause told before the turn was only believed
-        believed: dict[int, list[int]] = {}
+        # what a belief's clause told before a position was only believed: before the turn
+        # (以为着火了 结果是烧烤), or before the belief itself when the belief was the danger
+        # (闻到焦味还以为着火了: what led to it is explained too)
+        believed: dict[int, list[float]] = {}
         for o in cues("belief"):
-            turn = next((t for t in turns if t > o.start), None)
-            if turn is not None:
-                believed.setdefault(clause_idx(o.start), []).append(turn)
-        # 闻到焦味还以为着火了: when the danger is what was believed, what led to it is
-        # explained too
-        for o in cues("belief"):
-            i = clause_idx(o.start)
-            turn = next((t for t in turns if t > o.start), None)
-            if any(
-                ci == i and o.start < pos and (turn is None or pos < turn)
-                for _, places, _ in hits
-                for ci, pos in places
-            ):
+            i, turn = clause_idx(o.start), turn_after(o.start)
+            if turn != float("inf"):
+                believed.setdefault(i, []).append(turn)
+            if any(ci == i and o.start < pos < turn for _, places, _ in hits for ci, pos in places):
                 believed.setdefault(i, []).append(o.start)
         # 测试消防警报 刚才响了: a test or drill lowers all the message up to a turn after it
-        tests = [o.start for o in cues("test")]
-        test_until = (
-            next((t for t in turns if t > max(tests)), float("inf")) if tests else float("-inf")
-        )
+        tests = cues("test")
+        test_until = turn_after(max(o.start for o in tests)) if tests else float("-inf")
         soft: dict[int, list[Occurrence]] = {}
         for kind in u.lower:
             if kind in ("near_miss", "resolved", "conditional", "belief", "test"):
@@ -647,20 +644,7 @@ def _unshielded(
     if not shields or not occs:
         return occs
     if overlap:
-        # a word that holds a whole shield and more says more than the shield (跟着我 is
-        # not hidden by 跟着, as 烟味 is by 油烟 in 油烟味)
-        return [
-            o
-            for o in occs
-            if not any(
-                sh.start < o.end
-                and o.start < sh.end
-                and not (
-                    o.start <= sh.start and sh.end <= o.end and o.end - o.start > sh.end - sh.start
-                )
-                for sh in shields
-            )
-        ]
+        return [o for o in occs if not any(_hides(sh, o) for sh in shields)]
     ordered = sorted(shields, key=lambda sh: sh.start)
     starts = [sh.start for sh in ordered]
     max_end: list[int] = []
@@ -675,6 +659,15 @@ def _unshielded(
             continue
         out.append(o)
     return out
+
+
+def _hides(shield: Occurrence, occ: Occurrence) -> bool:
+    """The shield touches the word, and the word is not a longer one holding the whole
+    shield: 跟着我 says more than 跟着, while 烟味 is hidden by 油烟 in 油烟味."""
+    if shield.end <= occ.start or occ.end <= shield.start:
+        return False
+    holds = occ.start <= shield.start and shield.end <= occ.end
+    return not (holds and occ.end - occ.start > shield.end - shield.start)
 
 
 class _Cues:
