@@ -77,6 +77,7 @@ class Ctx:
     outbox: list[Outbox] = field(default_factory=list)
     actor_is_staff: bool = False  # decided before the transaction (it may ask Telegram)
     classification: Classification | None = None  # of the message's text, done before too
+    ahead: object = None  # what the handler's Ahead work found before the transaction
 
     @property
     def rules(self) -> Rules:

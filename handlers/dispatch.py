@@ -23,7 +23,7 @@ from handlers.texts import t
 from storage.db import Database
 from storage.inbox import claim_update
 from storage.people import upsert_person
-from storage.tables import Dialog, Outbox, ProcessedUpdate, Timer
+from storage.tables import Dialog, Outbox, ProcessedUpdate, Timer, TimerStatus
 from storage.timers import take_timer
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class Dispatcher:
             actor_is_staff = await self._actor_is_staff(event)
             classification = await self._classify_ahead(event)
             try:
-                return await self._run(event, actor_is_staff, classification)
+                ahead = await self._command_ahead(event, actor_is_staff)
+                return await self._run(event, actor_is_staff, classification, ahead)
             except IntegrityError:
                 if await self._seen(event.update_id):
                     log.info("update %s was handled before; skipped", event.update_id)
@@ -85,7 +86,9 @@ class Dispatcher:
                 log.exception("update %s failed", event.update_id)
                 return await self._apologise(event)
 
-    async def _run(self, event: Event, actor_is_staff: bool, classification: object) -> list[AnswerButton]:
+    async def _run(
+        self, event: Event, actor_is_staff: bool, classification: object, ahead: object
+    ) -> list[AnswerButton]:
         async with self.db.transaction() as session:
             ctx = Ctx(
                 services=self.services,
@@ -93,6 +96,7 @@ class Dispatcher:
                 now=self.services.clock.now(),
                 actor_is_staff=actor_is_staff,
                 classification=classification,  # type: ignore[arg-type]
+                ahead=ahead,
             )
             await claim_update(session=session, update_id=event.update_id, now=ctx.now)
             await self._remember_sender(ctx, event)
@@ -102,8 +106,9 @@ class Dispatcher:
 
     async def fire_timer(self, timer_id: int) -> bool:
         """Run a due timer's handler once; False if it was not due or already done."""
+        ahead = await self._timer_ahead(timer_id)
         async with self.db.transaction() as session:
-            ctx = Ctx(services=self.services, session=session, now=self.services.clock.now())
+            ctx = Ctx(services=self.services, session=session, now=self.services.clock.now(), ahead=ahead)
             timer = await take_timer(session=session, timer_id=timer_id, now=ctx.now)
             if timer is None:
                 return False
@@ -250,6 +255,27 @@ class Dispatcher:
             if not event.text.startswith("/"):
                 return await self.services.classify(event.text)
         return None
+
+    async def _command_ahead(self, event: Event, actor_is_staff: bool) -> object:
+        """A staff command's slow reading (the /stats chart), done before the transaction."""
+        if not actor_is_staff or not isinstance(event, Message) or event.edited or event.kind is not Kind.TEXT:
+            return None
+        parsed = parse_command(event.text, self.services.bot_username)
+        command = self.router.commands.get((parsed[0], Scope.STAFF)) if parsed else None
+        if command is None or command.ahead is None:
+            return None
+        async with self.db.session() as session:
+            return await command.ahead(self.services, session, self.services.clock.now())
+
+    async def _timer_ahead(self, timer_id: int) -> object:
+        if not any(spec.ahead for spec in self.router.timers.values()):
+            return None
+        async with self.db.session() as session:
+            timer = await session.get(Timer, timer_id)
+            spec = self.router.timers.get(timer.kind) if timer is not None else None
+            if timer is None or spec is None or spec.ahead is None or timer.status != TimerStatus.PENDING:
+                return None
+            return await spec.ahead(self.services, session, self.services.clock.now())
 
     async def _seen(self, update_id: int) -> bool:
         async with self.db.session() as session:

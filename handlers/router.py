@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from handlers.context import Ctx
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.context import Ctx, Services
 from handlers.events import ButtonPress, Message, PollAnswer
 from handlers.texts import t
 from storage.tables import Dialog, Timer
@@ -22,6 +24,9 @@ PollHandler = Callable[[Ctx, PollAnswer], Awaitable[None]]
 DialogHandler = Callable[[Ctx, Message, Dialog], Awaitable[bool]]
 TimerHandler = Callable[[Ctx, Timer], Awaitable[None]]
 StartHandler = Callable[[Ctx], Awaitable[None]]
+# Slow read-only work done before the transaction (which, on SQLite, holds up every other
+# update); its result reaches the handler as ctx.ahead.
+Ahead = Callable[[Services, AsyncSession, datetime], Awaitable[object]]
 
 
 class Scope(StrEnum):
@@ -36,6 +41,7 @@ class Command:
     handler: CommandHandler
     menu_key: str | None = None  # a reply-keyboard button that means the same
     in_menu: bool = True  # published in Telegram's command menu
+    ahead: Ahead | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class TimerSpec:
     kind: str
     handler: TimerHandler
     grace: timedelta | None
+    ahead: Ahead | None = None
 
 
 class Router:
@@ -67,11 +74,17 @@ class Router:
 
     # registration -------------------------------------------------------------------------
     def command(
-        self, name: str, *, scope: Scope, menu: str | None = None, in_menu: bool = True
+        self,
+        name: str,
+        *,
+        scope: Scope,
+        menu: str | None = None,
+        in_menu: bool = True,
+        ahead: Ahead | None = None,
     ) -> Callable[[CommandHandler], CommandHandler]:
         def register(fn: CommandHandler) -> CommandHandler:
             _unique(self.commands, (name, scope), "command")
-            self.commands[(name, scope)] = Command(name, scope, fn, menu, in_menu)
+            self.commands[(name, scope)] = Command(name, scope, fn, menu, in_menu, ahead)
             return fn
 
         return register
@@ -97,13 +110,15 @@ class Router:
 
         return register
 
-    def timer(self, kind: str, *, grace: timedelta | None = None) -> Callable[[TimerHandler], TimerHandler]:
+    def timer(
+        self, kind: str, *, grace: timedelta | None = None, ahead: Ahead | None = None
+    ) -> Callable[[TimerHandler], TimerHandler]:
         """A handler for due timers of a kind. Past `grace` after its due time (the bot was
         down) a timer is dropped instead: a reminder for a shift that began is no use."""
 
         def register(fn: TimerHandler) -> TimerHandler:
             _unique(self.timers, kind, "timer kind")
-            self.timers[kind] = TimerSpec(kind, fn, grace)
+            self.timers[kind] = TimerSpec(kind, fn, grace, ahead)
             return fn
 
         return register

@@ -3,7 +3,9 @@ read, the chart (a real PNG whose bars are the numbers), and the weekly timer.""
 
 from __future__ import annotations
 
+import asyncio
 import struct
+import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -140,6 +142,32 @@ async def test_a_chart_that_fails_to_draw_leaves_the_text_and_a_word(h: Harness,
     sent = await h.flush()
     assert [d.action.kind for d in sent] == ["send_text", "send_text"]
     assert sent[1].text == t("stats.chart_failed")
+
+
+async def test_residents_are_not_kept_waiting_while_the_chart_is_drawn(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart takes half a second to draw; on SQLite a transaction held meanwhile would
+    stop every other update, so it is drawn before /stats takes the database."""
+    drawing, release = threading.Event(), threading.Event()
+    real_render = chart.render
+
+    def slow_render(*args: object, **kwargs: object) -> bytes | None:
+        drawing.set()
+        release.wait(timeout=10)
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chart, "render", slow_render)
+    stats = asyncio.create_task(h.send(h.staff(), "/stats", chat=h.staff_chat))
+    await asyncio.to_thread(drawing.wait, 10)
+    try:  # the chart is still being drawn: a resident's report goes through now
+        await asyncio.wait_for(h.send(h.resident(), "3幢电梯又坏了"), timeout=5)
+        assert [ticket.text for ticket in await h.tickets()] == ["3幢电梯又坏了"]
+    finally:
+        release.set()
+        await stats
+    sent = to(await h.flush(), STAFF_CHAT)
+    assert [d.action.kind for d in sent] == ["send_text", "send_text", "send_photo"]  # the card, report, chart
+    assert "3幢电梯又坏了" in sent[0].text
+    assert t("stats.none") in sent[1].text  # the report was read before the ticket came
 
 
 # the weekly summary -------------------------------------------------------------------------
