@@ -47,7 +47,11 @@ def make_adapter(settings: Settings, handle: Any) -> Any:
 def load_classifier(settings: Settings) -> Classifier:
     from nlp import load_classifier as load
 
-    return load(settings.taxonomy_file, min_confidence=settings.min_confidence)
+    return load(
+        settings.taxonomy_file,
+        min_confidence=settings.min_confidence,
+        urgency_model=settings.urgency_model_file,
+    )
 
 
 def send_limits(settings: Settings) -> SendLimits:

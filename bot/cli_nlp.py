@@ -1,8 +1,10 @@
-"""``minhu classify`` and ``minhu eval``: the classifier from the command line.
+"""``minhu classify``, ``minhu eval`` and ``minhu urgency train``: the classifier from the
+command line.
 
 ``bot/cli.py`` builds the ``minhu`` parser and calls :func:`register`. The taxonomy is
 ``--taxonomy FILE``, else the ``TAXONOMY_FILE`` environment variable, else the default
-shipped in ``nlp/``.
+shipped in ``nlp/``; the learned second opinion on danger is ``URGENCY_MODEL_FILE`` (a
+file, or ``off``), else the one shipped in ``nlp/data``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from nlp import Classifier, TaxonomyError
 from nlp.evaluate import evaluate, read_labelled_csv
+from nlp.urgency_model import DEFAULT_PATH, DEFAULT_THRESHOLD, train
 
 __all__ = ["main", "register"]
 
@@ -45,6 +49,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(e)
     e.set_defaults(func=run_eval)
 
+    u = subparsers.add_parser("urgency", help="the learned second opinion on danger")
+    uc = u.add_subparsers(required=True, metavar="train")
+    t = uc.add_parser(
+        "train",
+        help="train it on labelled CSVs (text,category,urgent) and write the model file",
+        description="Train the urgency model on every row of the given CSVs and write it as JSON.",
+    )
+    t.add_argument("files", nargs="+", metavar="FILE.csv")
+    t.add_argument("--out", type=Path, default=DEFAULT_PATH, help=f"where to write it (default: {DEFAULT_PATH})")
+    t.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="score from which a message is urgent")
+    t.add_argument("--taxonomy", metavar="FILE", default=None, help="taxonomy whose spelling table normalises the text")
+    t.set_defaults(func=run_train)
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -64,7 +81,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _classifier(args: argparse.Namespace) -> Classifier:
     path = args.taxonomy or os.environ.get("TAXONOMY_FILE") or None
-    return Classifier.from_file(path, min_confidence=args.min_confidence)
+    return Classifier.from_file(
+        path, min_confidence=args.min_confidence, urgency_model=os.environ.get("URGENCY_MODEL_FILE")
+    )
 
 
 def _fail(message: str, err: TextIO | None = None) -> int:
@@ -125,6 +144,27 @@ def run_eval(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False), file=out)
     else:
         print(report.format_text(max_rows=args.max_rows), file=out)
+    return 0
+
+
+def run_train(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if not 0.0 < args.threshold < 1.0:
+        return _fail("--threshold must be between 0 and 1.")
+    try:
+        clf = Classifier.from_file(args.taxonomy or os.environ.get("TAXONOMY_FILE") or None, urgency_model="off")
+        rows = [(text, bool(urgent)) for f in args.files for text, _, urgent in read_labelled_csv(f)]
+    except FileNotFoundError as exc:
+        return _fail(f"{exc.filename}: file not found.")
+    except (TaxonomyError, OSError, UnicodeDecodeError, ValueError) as exc:
+        return _fail(str(exc))
+    urgent = sum(u for _, u in rows)
+    if not urgent or urgent == len(rows):
+        return _fail("the files need both urgent and ordinary rows (an urgent column of 0 and 1).")
+    model = train(rows, clf.normalise, threshold=args.threshold)
+    model.save(args.out)
+    print(f"trained on {len(rows)} rows ({urgent} urgent): {len(model.idf)} grams; threshold {args.threshold}", file=out)
+    print(f"written: {args.out}", file=out)
     return 0
 
 

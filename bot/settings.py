@@ -28,6 +28,7 @@ class Settings(Rules, BaseSettings):
     telegram_api_url: str = DEFAULT_API_URL
     framework: Literal["ptb", "aiogram"] = "ptb"
     taxonomy_file: Path | None = None
+    urgency_model_file: str | None = None  # a file from `minhu urgency train`, or "off"
     min_confidence: float | None = Field(default=None, ge=0, le=1)
 
     # webhook mode

@@ -39,10 +39,13 @@ import jieba
 from nlp.matching import Occurrence, TermIndex, drop_contained
 from nlp.normalize import clauses, fold
 from nlp.taxonomy import FALLBACK_ID, Phrase, Taxonomy, load_taxonomy
+from nlp.urgency_model import UrgencyModel, load_urgency_model
 
 __all__ = ["Analysis", "Classification", "Classifier", "load_classifier"]
 
 _log = logging.getLogger(__name__)
+# How an emergency only the learned model saw is told in urgent_keywords: "model:0.83".
+LEARNED = "model:"
 
 # jieba segments single characters; a window this wide either side of the character
 # decides its token exactly as segmenting the whole clause would, in practice.
@@ -100,6 +103,7 @@ class Classifier:
         *,
         min_confidence: float | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        urgency_model: UrgencyModel | None = None,
     ) -> None:
         if min_confidence is None:
             min_confidence = taxonomy.min_confidence
@@ -108,6 +112,7 @@ class Classifier:
         self.taxonomy = taxonomy
         self.min_confidence = float(min_confidence)
         self.cache_dir = None if cache_dir is None else str(cache_dir)
+        self.urgency_model = urgency_model
 
         tax = taxonomy
         if tax.spelling:
@@ -157,6 +162,7 @@ class Classifier:
         self._phrase_terms = {
             p: frozenset(alt for group in p.groups for alt in group) for p in u.phrases
         }
+        self._urgency_words = frozenset().union(*self._phrase_terms.values())
         term_kinds: dict[str, list[str]] = {}
         for kind in u.kinds:
             for t in kind.terms:
@@ -190,9 +196,17 @@ class Classifier:
         *,
         min_confidence: float | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        urgency_model: str | os.PathLike[str] | None = None,
     ) -> Classifier:
-        """A classifier for the taxonomy at ``path`` (``None``: the default shipped in nlp/)."""
-        return cls(load_taxonomy(path), min_confidence=min_confidence, cache_dir=cache_dir)
+        """A classifier for the taxonomy at ``path`` (``None``: the default shipped in nlp/),
+        with the learned second opinion on danger ``urgency_model`` names (see
+        :func:`nlp.urgency_model.load_urgency_model`: by default the shipped one)."""
+        return cls(
+            load_taxonomy(path),
+            min_confidence=min_confidence,
+            cache_dir=cache_dir,
+            urgency_model=load_urgency_model(urgency_model),
+        )
 
     # ------------------------------------------------------------------ jieba
     def warm_up(self) -> None:
@@ -374,6 +388,18 @@ class Classifier:
             category, why = FALLBACK_ID, ()
         else:
             category, why = best, _why(evidence[best])
+
+        # the rules saw no danger word at all: the learned second opinion may still see
+        # one. Where they saw one and judged it past, feared, resolved or a joke, or
+        # knew it for a look-alike (落水管, 墙皮往下掉), they stand.
+        danger_words = by_role.get("danger", []) + [
+            o for o in by_role.get("phrase", []) if o.term in self._urgency_words
+        ]
+        judged = danger_seen or _overlapping(by_role.get("u_ignore", []), danger_words)
+        if not judged and self.urgency_model is not None and norm.strip():
+            likely = self.urgency_model.score(norm)
+            if likely >= self.urgency_model.threshold:
+                urgent_terms = (f"{LEARNED}{likely:.2f}",)
 
         result = Classification(
             category=category,
@@ -661,6 +687,11 @@ def _unshielded(
     return out
 
 
+def _overlapping(these: list[Occurrence], those: list[Occurrence]) -> bool:
+    """Whether an occurrence of one list shares a character with one of the other."""
+    return any(a.start < b.end and b.start < a.end for a in these for b in those)
+
+
 def _hides(shield: Occurrence, occ: Occurrence) -> bool:
     """The shield touches the word, and the word is not a longer one holding the whole
     shield: 跟着我 says more than 跟着, while 烟味 is hidden by 油烟 in 油烟味."""
@@ -812,7 +843,10 @@ def _why(evidence: list[tuple[str, float]]) -> tuple[str, ...]:
 
 
 def load_classifier(
-    path: str | os.PathLike[str] | None = None, *, min_confidence: float | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    min_confidence: float | None = None,
+    urgency_model: str | os.PathLike[str] | None = None,
 ) -> Classifier:
-    """Convenience: ``Classifier.from_file(path, min_confidence=...)``."""
-    return Classifier.from_file(path, min_confidence=min_confidence)
+    """Convenience: ``Classifier.from_file(path, min_confidence=..., urgency_model=...)``."""
+    return Classifier.from_file(path, min_confidence=min_confidence, urgency_model=urgency_model)
