@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest_asyncio
 from sqlmodel import col, select
 
-from bot.sandbox.seed import VOLUNTEERING, WEEK, Do, seed_week
+from bot.sandbox.seed import DAYS, VOLUNTEERING, WEEK, WEEK_BEGINS, Do, seed_week
 from handlers.texts import t
 from storage.tables import ACTIVE_STATUSES, Shift, ShiftSignup, Ticket, TicketStatus, Volunteer
 from tests.e2e.world import shared_classifier
@@ -24,8 +24,12 @@ async def test_a_seeded_week_shows_in_the_chats_in_open_and_in_my(db_url: str, c
     async with running_sandbox(framework="ptb", database=db_url, classifier=classifier, seeding=True) as page:
         sandbox = page.sandbox
         assert sandbox.bot is not None
-        started = sandbox.clock.now()
-        assert timedelta(days=7) < datetime.now(UTC) - started < timedelta(days=8)
+        started = sandbox.clock.now().astimezone(sandbox.settings.tz)
+        # the morning of the local date a week back (just after local midnight that is
+        # less than seven days of clock time)
+        assert started.date() == datetime.now(sandbox.settings.tz).date() - timedelta(days=DAYS)
+        morning = datetime.combine(started.date(), WEEK_BEGINS, tzinfo=sandbox.settings.tz)
+        assert timedelta(0) <= started - morning < timedelta(minutes=1)  # the clock runs on
         week = await seed_week(sandbox)
         assert abs(sandbox.clock.now() - datetime.now(UTC)) < timedelta(minutes=1)  # back to the real time
 
