@@ -11,7 +11,9 @@ what became due at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +25,8 @@ from storage.tables import Timer
 from storage.timers import pending_timers
 
 log = logging.getLogger(__name__)
+# How long stop() waits for a firing under way before cancelling it (it rolls back then).
+STOP_GRACE_SECONDS = 10
 
 
 class Scheduler:
@@ -39,7 +43,7 @@ class Scheduler:
     async def start(self) -> None:
         self._aps.start()
         self._aps.add_job(
-            self.fire_due, "interval", seconds=self.sweep_seconds, id="sweep", replace_existing=True, coalesce=True
+            self._sweep, "interval", seconds=self.sweep_seconds, id="sweep", replace_existing=True, coalesce=True
         )
         if isinstance(self.clock, ManualClock):
             self.clock.on_jump(self._on_jump)
@@ -50,11 +54,18 @@ class Scheduler:
         log.info("scheduler started with %d pending timers", len(timers))
 
     async def stop(self) -> None:
+        """No new firing; one under way finishes (its transaction commits and its messages
+        reach the sender, which the bot stops next), a sweep stops before its next timer.
+        A firing left running past stop would commit after the next bot has started and
+        hand the same messages to two senders."""
         self._stopped = True  # the clock may outlive this scheduler (tests, the sandbox)
-        self._aps.shutdown(wait=False)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._aps.shutdown(wait=False)  # does not wait for, nor cancel, jobs running now
+        tasks = list(self._tasks)
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     def plan(self, timer: Timer) -> None:
         """Register a timer committed by a handler (or found at start)."""
@@ -72,11 +83,30 @@ class Scheduler:
     async def _fire(self, timer_id: int) -> None:
         if self._stopped:
             return
-        async with self._firing:
-            try:
-                await self.dispatcher.fire_timer(timer_id)
-            except Exception:
-                log.exception("timer %s failed; the sweep will try again", timer_id)
+        with self._tracked():
+            async with self._firing:
+                if self._stopped:
+                    return
+                try:
+                    await self.dispatcher.fire_timer(timer_id)
+                except Exception:
+                    log.exception("timer %s failed; the sweep will try again", timer_id)
+
+    async def _sweep(self) -> None:
+        if not self._stopped:
+            with self._tracked():
+                await self.fire_due()
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """APScheduler runs jobs as tasks of its own: known here, stop() can wait for them."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            self._tasks.discard(task)  # type: ignore[arg-type]
 
     async def fire_due(self) -> int:
         """Fire every timer that is due by the bot's clock. Returns how many fired."""
@@ -84,6 +114,8 @@ class Scheduler:
             due = await pending_timers(session=session, due_before=self.clock.now())
         fired = 0
         for timer in due:
+            if self._stopped:
+                break
             async with self._firing:
                 try:
                     fired += await self.dispatcher.fire_timer(timer.id)
@@ -100,6 +132,8 @@ class Scheduler:
 
     async def _after_jump(self) -> None:
         await self.fire_due()
+        if self._stopped:
+            return
         async with self.db.session() as session:
             for timer in await pending_timers(session=session):
                 self.plan(timer)  # their real-time run dates moved with the clock
