@@ -39,6 +39,10 @@
   (walk-ups getting lifts, a hillside city in the rains) were written last and run once
   with the round's rules (after the holdout20-21 changes), then tuned on. First runs are
   kept beside them.
+- the learned second opinion on danger (nlp/urgency_model.py): holdout24-25 (a Yangtze
+  delta summer, a north-eastern factory town in November) were written after it and run
+  once with the rules and the model together; then their few missed emergencies became
+  rules and the model was retrained with them. Categories were not tuned on them.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
 """
 
@@ -93,6 +97,8 @@ DATA = Path(__file__).parent / "data"
         ("holdout21.csv", 0.89, 0.89),
         ("holdout22.csv", 0.90, 0.90),
         ("holdout23.csv", 0.87, 0.88),
+        ("holdout24.csv", 0.87, 0.87),
+        ("holdout25.csv", 0.83, 0.83),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:

@@ -57,6 +57,11 @@ from nlp import Classifier
         ("地库的水一直在涨 都到膝盖了 还有人在里面", "repair"),
         ("后山一直轰隆隆响 泥水往屋里冲", "safety"),
         ("河水漫过台阶了 河边还有小孩在玩", "safety"),
+        # holdout24-25: a lift moving with its doors open, fuel leaking in a car park, a
+        # stranger working the door handle of a mother alone with her child
+        ("电梯开着门照样往上走 还有人在坐", "repair"),
+        ("地库一辆车底下在漏油 一股汽油味", "safety"),
+        ("有个不认识的男的一直在拧我家门把手 我一个人带孩子在家", "safety"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
