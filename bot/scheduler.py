@@ -74,13 +74,13 @@ class Scheduler:
             self._fire,
             "date",
             run_date=datetime.now(UTC) + delay,
-            args=[timer.id],
+            args=[timer.id, timer.kind],
             id=f"timer:{timer.id}",
             replace_existing=True,
             misfire_grace_time=None,  # how late is too late is the timer kind's call (Router.timer grace)
         )
 
-    async def _fire(self, timer_id: int) -> None:
+    async def _fire(self, timer_id: int, kind: str) -> None:
         if self._stopped:
             return
         with self._tracked():
@@ -88,7 +88,7 @@ class Scheduler:
                 if self._stopped:
                     return
                 try:
-                    await self.dispatcher.fire_timer(timer_id)
+                    await self.dispatcher.fire_timer(timer_id, kind)
                 except Exception:
                     log.exception("timer %s failed; the sweep will try again", timer_id)
 
@@ -118,7 +118,7 @@ class Scheduler:
                 break
             async with self._firing:
                 try:
-                    fired += await self.dispatcher.fire_timer(timer.id)
+                    fired += await self.dispatcher.fire_timer(timer.id, timer.kind)
                 except Exception:
                     log.exception("timer %s failed; the sweep will try again", timer.id)
         return fired

@@ -9,7 +9,7 @@ from html import escape
 
 from handlers.actions import Inline
 from handlers.buttons import button, rows
-from handlers.context import Ctx
+from handlers.context import Ctx, Services
 from handlers.texts import t
 from storage.tables import Person, Ticket, TicketStatus
 from storage.tickets import attachment_counts
@@ -23,8 +23,12 @@ def local_time(ctx: Ctx, when: datetime, fmt: str = "%m-%d %H:%M") -> str:
 
 
 def category_name(ctx: Ctx, category_id: str) -> str:
+    return taxonomy_name(ctx.services, category_id)
+
+
+def taxonomy_name(services: Services, category_id: str) -> str:
     try:
-        return ctx.services.classifier.taxonomy.name(category_id)
+        return services.classifier.taxonomy.name(category_id)
     except KeyError:
         return category_id
 

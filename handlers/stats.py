@@ -9,6 +9,7 @@ restart neither loses nor repeats it.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import chart, metrics
 from handlers.actions import SendPhoto, SendText
+from handlers.cards import taxonomy_name
 from handlers.context import Ctx, Services
 from handlers.events import Message
 from handlers.overdue import duration
@@ -88,13 +90,7 @@ async def draw_report(services: Services, session: AsyncSession, now: datetime) 
 
 
 def _names(services: Services) -> Callable[[str], str]:
-    def name(category_id: str) -> str:
-        try:
-            return services.classifier.taxonomy.name(category_id)
-        except KeyError:
-            return category_id
-
-    return name
+    return functools.partial(taxonomy_name, services)
 
 
 async def post_report(ctx: Ctx, chat_id: int, *, title: str | None = None) -> None:

@@ -392,11 +392,12 @@ class Classifier:
         # the rules saw no danger word at all: the learned second opinion may still see
         # one. Where they saw one and judged it past, feared, resolved or a joke, or
         # knew it for a look-alike (落水管, 墙皮往下掉), they stand.
-        danger_words = by_role.get("danger", []) + [
-            o for o in by_role.get("phrase", []) if o.term in self._urgency_words
-        ]
-        judged = danger_seen or _overlapping(by_role.get("u_ignore", []), danger_words)
-        if not judged and self.urgency_model is not None and norm.strip():
+        if (
+            self.urgency_model is not None
+            and not danger_seen
+            and norm.strip()
+            and not self._knew_look_alike(by_role)
+        ):
             likely = self.urgency_model.score(norm)
             if likely >= self.urgency_model.threshold:
                 urgent_terms = (f"{LEARNED}{likely:.2f}",)
@@ -419,6 +420,13 @@ class Classifier:
             classification=result,
             danger=danger_seen,
         )
+
+    def _knew_look_alike(self, by_role: dict[str, list[Occurrence]]) -> bool:
+        """An ignore word over a danger word or a danger phrase's word (落水 in 落水管)."""
+        danger_words = by_role.get("danger", []) + [
+            o for o in by_role.get("phrase", []) if o.term in self._urgency_words
+        ]
+        return _overlapping(by_role.get("u_ignore", []), danger_words)
 
     def _shadows(
         self, phrase_occs: list[Occurrence], kept: list[Occurrence]

@@ -91,12 +91,12 @@ class UrgencyModel:
 def load_urgency_model(spec: str | Path | None = None) -> UrgencyModel | None:
     """The model a setting names: nothing or "" for the one shipped in nlp/data (none if
     it is missing), "off" for none, else a file written by `minhu urgency train`."""
-    if spec is not None and str(spec).strip().lower() == "off":
+    name = "" if spec is None else str(spec).strip()
+    if name.lower() == "off":
         return None
-    path = Path(spec) if spec is not None and str(spec).strip() else DEFAULT_PATH
-    if spec is None or not str(spec).strip():
-        return UrgencyModel.load(path) if path.exists() else None
-    return UrgencyModel.load(path)
+    if not name:
+        return UrgencyModel.load(DEFAULT_PATH) if DEFAULT_PATH.exists() else None
+    return UrgencyModel.load(Path(name))
 
 
 def digest(rows: Iterable[tuple[str, bool]]) -> str:

@@ -44,7 +44,7 @@ async def test_two_bots_firing_the_same_timer_at_once_run_it_once(db_url: str) -
         timer = await _plan(first_db, NOW)
         ran: list[str] = []
         one, two = _bot(first_db, clock, ran, "one"), _bot(second_db, clock, ran, "two")
-        fired = await asyncio.gather(one.fire_timer(timer.id), two.fire_timer(timer.id))
+        fired = await asyncio.gather(one.fire_timer(timer.id, timer.kind), two.fire_timer(timer.id, timer.kind))
         assert sorted(fired) == [False, True] and len(ran) == 1
     finally:
         await first_db.dispose()
@@ -56,9 +56,9 @@ async def test_a_timer_not_yet_due_is_not_taken(db: Database) -> None:
     timer = await _plan(db, NOW + timedelta(minutes=1))
     ran: list[str] = []
     bot = _bot(db, clock, ran, "one")
-    assert await bot.fire_timer(timer.id) is False
+    assert await bot.fire_timer(timer.id, timer.kind) is False
     clock.advance(timedelta(minutes=1))
-    assert await bot.fire_timer(timer.id) is True and ran == ["one"]
+    assert await bot.fire_timer(timer.id, timer.kind) is True and ran == ["one"]
 
 
 async def test_a_stopped_scheduler_ignores_clock_jumps(db: Database) -> None:

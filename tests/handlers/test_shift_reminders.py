@@ -250,7 +250,7 @@ async def test_a_crash_in_the_middle_of_writing_the_fan_out_loses_nothing_and_do
     async with h.db.session() as session:
         [timer] = (await session.exec(select(Timer).where(Timer.key == f"vol:{shift_id}:remind:1440"))).all()
     with pytest.raises(RuntimeError):
-        await h.dispatcher.fire_timer(timer.id)
+        await h.dispatcher.fire_timer(timer.id, timer.kind)
     assert await _reminder_rows(h, shift_id) == []  # nothing half-written
     assert (await timers(h, f"vol:{shift_id}:remind:1440"))[f"vol:{shift_id}:remind:1440"].status == "pending"
 

@@ -19,7 +19,7 @@ async def fire_due(h: Harness) -> int:
         due = await pending_timers(session=session, due_before=h.clock.now())
     fired = 0
     for timer in due:
-        fired += await h.dispatcher.fire_timer(timer.id)
+        fired += await h.dispatcher.fire_timer(timer.id, timer.kind)
     return fired
 
 
