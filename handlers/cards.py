@@ -55,6 +55,17 @@ def keywords_of(ticket: Ticket) -> list[str]:
     return list(json.loads(ticket.keywords or "[]"))
 
 
+def urgent_reasons(ticket: Ticket) -> str:
+    """Why a ticket is urgent, in staff's words: the danger words, or the model's score."""
+    reasons = []
+    for word in json.loads(ticket.urgent_keywords or "[]"):
+        if word.startswith("model:"):
+            reasons.append(t("card.danger_model", score=word.removeprefix("model:")))
+        else:
+            reasons.append(escape(word))
+    return "、".join(reasons)
+
+
 def attachment_summary(counts: Counter[str]) -> str:
     return "，".join(f"{t('what.' + what)} {n}" for what, n in sorted(counts.items()))
 
@@ -83,6 +94,8 @@ async def card_text(ctx: Ctx, ticket: Ticket, counts: Counter[str] | None = None
         "",
         t("card.why", keywords=escape("、".join(keywords))) if keywords else t("card.why_none"),
     ]
+    if ticket.urgent and (reasons := urgent_reasons(ticket)):
+        lines.append(t("card.danger", reasons=reasons))
     if counts is None:
         counts = await attachment_counts(session=ctx.session, ticket_id=ticket.id)
     if counts:

@@ -18,6 +18,7 @@ from handlers.tickets import (
     CARD,
     RESIDENT_OWN,
     STAFF,
+    escalate,
     note_staff,
     open_ticket,
     refresh_card,
@@ -176,8 +177,11 @@ async def _replied_ticket(ctx: Ctx, msg: Message) -> Ticket | None:
 
 
 async def add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, quiet: bool) -> None:
-    """More words for a ticket. Quiet: stored and on record, without a message each time."""
+    """More words for a ticket. Quiet: stored and on record, without a message each time,
+    unless they tell of danger now: that is never kept quiet."""
     await _record_words(ctx, ticket, msg, person)
+    if await escalate(ctx, ticket, person, msg.text, await _classification(ctx, msg.text)):
+        return
     if quiet:
         return
     note_staff(ctx, ticket, t("staff.addition_note", id=ticket.id, text=escape(msg.text)))
@@ -210,7 +214,9 @@ async def _describe_media_ticket(
     ticket.text = msg.text.strip()
     ticket.category = classification.category
     ticket.confidence = classification.confidence
-    ticket.urgent = ticket.urgent or classification.urgent
+    if classification.urgent and not ticket.urgent:
+        ticket.urgent = True
+        ticket.urgent_keywords = json.dumps(list(classification.urgent_keywords), ensure_ascii=False)
     ticket.keywords = json.dumps(list(classification.keywords), ensure_ascii=False)
     await _record_words(ctx, ticket, msg, person)
     await deadlines.changed(ctx, ticket)
@@ -297,10 +303,13 @@ async def _store_attachment(ctx: Ctx, ticket: Ticket, msg: Message, person: Pers
 @router.residents_edit
 async def on_edit(ctx: Ctx, msg: Message) -> None:
     """An edited message: the new words join the ticket the message belongs to."""
+    text = msg.text.strip()
+    classification = await _classification(ctx, text) if text else None
+    warning = t("urgent.resident") + "\n\n" if classification and classification.urgent else ""
     link = await find_link(session=ctx.session, chat_id=msg.chat.id, message_id=msg.message_id)
     ticket = await get_ticket(session=ctx.session, ticket_id=link.ticket_id) if link and link.ticket_id else None
-    if ticket is None or ticket.resident_id != msg.chat.id or not msg.text.strip():
-        ctx.send(SendText(chat_id=msg.chat.id, text=t("ticket.edited_unknown")))
+    if ticket is None or ticket.resident_id != msg.chat.id or not text:
+        ctx.send(SendText(chat_id=msg.chat.id, text=warning + t("ticket.edited_unknown")))
         return
     person = msg.sender
     await add_event(
@@ -315,8 +324,10 @@ async def on_edit(ctx: Ctx, msg: Message) -> None:
     )
     touch(ctx, ticket)
     if ticket.status in ACTIVE_STATUSES:
+        if person and classification and await escalate(ctx, ticket, person, msg.text, classification):
+            return
         note_staff(ctx, ticket, t("staff.edited_note", id=ticket.id, text=escape(msg.text)))
-    tell_resident(ctx, ticket, t("ticket.edited", id=ticket.id))
+    tell_resident(ctx, ticket, warning + t("ticket.edited", id=ticket.id))
 
 
 # buttons ---------------------------------------------------------------------------------

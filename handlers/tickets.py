@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from html import escape
 
 from handlers import deadlines
 from handlers.actions import EditText, Inline, Keyboard, SendText, Target
 from handlers.cards import card_buttons, card_text
 from handlers.context import Classification, Ctx
 from handlers.events import Person
+from handlers.texts import t
 from storage.tables import Ticket
 from storage.tickets import add_event, create_ticket, link_message
 
@@ -41,6 +44,7 @@ async def open_ticket(
         confidence=classification.confidence if classification else 0.0,
         urgent=classification.urgent if classification else False,
         keywords=tuple(classification.keywords) if classification else (),
+        urgent_keywords=tuple(classification.urgent_keywords) if classification and classification.urgent else (),
         now=ctx.now,
     )
     await add_event(
@@ -60,6 +64,31 @@ async def open_ticket(
     await deadlines.start(ctx, ticket, new=True)
     await post_card(ctx, ticket)
     return ticket
+
+
+async def escalate(ctx: Ctx, ticket: Ticket, person: Person, text: str, classification: Classification) -> bool:
+    """Later words tell of danger now on a ticket not yet urgent: it becomes urgent, staff
+    hear at once and the resident is told whom to call. False if nothing changed."""
+    if ticket.urgent or not classification.urgent:
+        return False
+    ticket.urgent = True
+    ticket.urgent_keywords = json.dumps(list(classification.urgent_keywords), ensure_ascii=False)
+    await add_event(
+        session=ctx.session,
+        ticket_id=ticket.id,
+        kind="urgent",
+        now=ctx.now,
+        actor_id=person.id,
+        actor_name=person.full_name,
+        actor_role="resident",
+        text=text,
+        data={"urgent_keywords": list(classification.urgent_keywords)},
+    )
+    await deadlines.changed(ctx, ticket)
+    await refresh_card(ctx, ticket)
+    note_staff(ctx, ticket, t("staff.urgent_note", id=ticket.id, text=escape(text)))
+    tell_resident(ctx, ticket, t("urgent.resident") + "\n\n" + t("ticket.urgent_added", id=ticket.id))
+    return True
 
 
 async def post_card(ctx: Ctx, ticket: Ticket) -> None:

@@ -56,6 +56,7 @@ class Ticket(SQLModel, table=True):
     confidence: float = 0.0
     urgent: bool = False
     keywords: str = "[]"  # JSON list: the words that decided the category
+    urgent_keywords: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})  # JSON: why urgent
     status: str = Field(default=TicketStatus.OPEN, index=True)
     assignee_id: int | None = _tg_id(nullable=True)
     assignee_name: str | None = None

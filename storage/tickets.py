@@ -25,6 +25,7 @@ async def create_ticket(
     urgent: bool,
     keywords: tuple[str, ...] | list[str],
     now: datetime,
+    urgent_keywords: tuple[str, ...] | list[str] = (),
 ) -> Ticket:
     ticket = Ticket(
         resident_id=resident_id,
@@ -34,6 +35,7 @@ async def create_ticket(
         confidence=confidence,
         urgent=urgent,
         keywords=json.dumps(list(keywords), ensure_ascii=False),
+        urgent_keywords=json.dumps(list(urgent_keywords), ensure_ascii=False),
         status=TicketStatus.OPEN,
         created_at=now,
         updated_at=now,
