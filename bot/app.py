@@ -51,6 +51,7 @@ def load_classifier(settings: Settings) -> Classifier:
         settings.taxonomy_file,
         min_confidence=settings.min_confidence,
         urgency_model=settings.urgency_model_file,
+        category_model=settings.category_model_file,
     )
 
 

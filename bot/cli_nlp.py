@@ -1,10 +1,10 @@
-"""``minhu classify``, ``minhu eval`` and ``minhu urgency train``: the classifier from the
-command line.
+"""``minhu classify``, ``minhu eval``, ``minhu urgency train`` and ``minhu categories
+train``: the classifier from the command line.
 
 ``bot/cli.py`` builds the ``minhu`` parser and calls :func:`register`. The taxonomy is
 ``--taxonomy FILE``, else the ``TAXONOMY_FILE`` environment variable, else the default
-shipped in ``nlp/``; the learned second opinion on danger is ``URGENCY_MODEL_FILE`` (a
-file, or ``off``), else the one shipped in ``nlp/data``.
+shipped in ``nlp/``; the learned second opinions are ``URGENCY_MODEL_FILE`` and
+``CATEGORY_MODEL_FILE`` (a file, or ``off``), else the ones shipped in ``nlp/data``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from nlp import Classifier, TaxonomyError
+from nlp import Classifier, TaxonomyError, category_model, urgency_model
 from nlp.evaluate import evaluate, read_labelled_csv
-from nlp.urgency_model import DEFAULT_PATH, DEFAULT_THRESHOLD, train
 
 __all__ = ["main", "register"]
 
@@ -57,10 +56,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Train the urgency model on every row of the given CSVs and write it as JSON.",
     )
     t.add_argument("files", nargs="+", metavar="FILE.csv")
-    t.add_argument("--out", type=Path, default=DEFAULT_PATH, help=f"where to write it (default: {DEFAULT_PATH})")
-    t.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="score from which a message is urgent")
+    default = urgency_model.DEFAULT_PATH
+    t.add_argument("--out", type=Path, default=default, help=f"where to write it (default: {default})")
+    t.add_argument(
+        "--threshold", type=float, default=urgency_model.DEFAULT_THRESHOLD, help="score from which a message is urgent"
+    )
     t.add_argument("--taxonomy", metavar="FILE", default=None, help="taxonomy whose spelling table normalises the text")
     t.set_defaults(func=run_train)
+
+    c = subparsers.add_parser("categories", help="the learned second opinion on the category")
+    cc = c.add_subparsers(required=True, metavar="train")
+    t = cc.add_parser(
+        "train",
+        help="train it on labelled CSVs (text,category[,urgent]) and write the model file",
+        description=(
+            "Train the category model on every row of the given CSVs (their categories must be "
+            "the taxonomy's) and write it as JSON."
+        ),
+    )
+    t.add_argument("files", nargs="+", metavar="FILE.csv")
+    default = category_model.DEFAULT_PATH
+    t.add_argument("--out", type=Path, default=default, help=f"where to write it (default: {default})")
+    t.add_argument(
+        "--min-confidence",
+        type=float,
+        default=category_model.DEFAULT_MIN_CONFIDENCE,
+        help="blended score below which the category is 'other'",
+    )
+    t.add_argument(
+        "--rules-share",
+        type=float,
+        default=category_model.DEFAULT_RULES_SHARE,
+        help="the rules' part in the blend with the model, 0..1",
+    )
+    t.add_argument("--taxonomy", metavar="FILE", default=None, help="taxonomy whose categories and spelling it uses")
+    t.set_defaults(func=run_train_categories)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -74,7 +104,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--min-confidence",
         type=float,
         default=None,
-        help="below this confidence the category is 'other' (default: the taxonomy's)",
+        help="below this confidence the category is 'other' (default: the category model's, "
+        "or the taxonomy's when the model is off)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -82,7 +113,10 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _classifier(args: argparse.Namespace) -> Classifier:
     path = args.taxonomy or os.environ.get("TAXONOMY_FILE") or None
     return Classifier.from_file(
-        path, min_confidence=args.min_confidence, urgency_model=os.environ.get("URGENCY_MODEL_FILE")
+        path,
+        min_confidence=args.min_confidence,
+        urgency_model=os.environ.get("URGENCY_MODEL_FILE"),
+        category_model=os.environ.get("CATEGORY_MODEL_FILE"),
     )
 
 
@@ -152,7 +186,7 @@ def run_train(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not 0.0 < args.threshold < 1.0:
         return _fail("--threshold must be between 0 and 1.")
     try:
-        clf = Classifier.from_file(args.taxonomy or os.environ.get("TAXONOMY_FILE") or None, urgency_model="off")
+        clf = _bare_classifier(args)
         rows = [(text, bool(urgent)) for f in args.files for text, _, urgent in read_labelled_csv(f)]
     except FileNotFoundError as exc:
         return _fail(f"{exc.filename}: file not found.")
@@ -161,11 +195,41 @@ def run_train(args: argparse.Namespace, out: TextIO | None = None) -> int:
     urgent = sum(u for _, u in rows)
     if not urgent or urgent == len(rows):
         return _fail("the files need both urgent and ordinary rows (an urgent column of 0 and 1).")
-    model = train(rows, clf.normalise, threshold=args.threshold)
+    model = urgency_model.train(rows, clf.normalise, threshold=args.threshold)
     model.save(args.out)
     print(f"trained on {len(rows)} rows ({urgent} urgent): {len(model.idf)} grams; threshold {args.threshold}", file=out)
     print(f"written: {args.out}", file=out)
     return 0
+
+
+def run_train_categories(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if not 0.0 <= args.min_confidence < 1.0 or not 0.0 <= args.rules_share <= 1.0:
+        return _fail("--min-confidence and --rules-share must be between 0 and 1.")
+    try:
+        clf = _bare_classifier(args)
+        rows = [(text, category) for f in args.files for text, category, _ in read_labelled_csv(f)]
+    except FileNotFoundError as exc:
+        return _fail(f"{exc.filename}: file not found.")
+    except (TaxonomyError, OSError, UnicodeDecodeError, ValueError) as exc:
+        return _fail(str(exc))
+    seen = {category for _, category in rows}
+    if seen != set(clf.taxonomy.ids):
+        unknown, absent = sorted(seen - set(clf.taxonomy.ids)), sorted(set(clf.taxonomy.ids) - seen)
+        return _fail(f"every category needs examples, and only the taxonomy's: unknown {unknown}, without rows {absent}.")
+    model = category_model.train(
+        rows, clf.normalise, min_confidence=args.min_confidence, rules_share=args.rules_share
+    )
+    model.save(args.out)
+    print(f"trained on {len(rows)} rows in {len(seen)} categories: {len(model.index)} grams", file=out)
+    print(f"written: {args.out}", file=out)
+    return 0
+
+
+def _bare_classifier(args: argparse.Namespace) -> Classifier:
+    """The rules alone, for their normalisation and categories."""
+    path = args.taxonomy or os.environ.get("TAXONOMY_FILE") or None
+    return Classifier.from_file(path, urgency_model="off", category_model="off")
 
 
 def main(argv: list[str] | None = None) -> int:

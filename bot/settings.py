@@ -29,6 +29,7 @@ class Settings(Rules, BaseSettings):
     framework: Literal["ptb", "aiogram"] = "ptb"
     taxonomy_file: Path | None = None
     urgency_model_file: str | None = None  # a file from `minhu urgency train`, or "off"
+    category_model_file: str | None = None  # a file from `minhu categories train`, or "off"
     min_confidence: float | None = Field(default=None, ge=0, le=1)
 
     # webhook mode

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import jieba
 
+from nlp.category_model import CategoryModel, load_category_model
 from nlp.matching import Occurrence, TermIndex, drop_contained
 from nlp.normalize import clauses, fold
 from nlp.taxonomy import FALLBACK_ID, Phrase, Taxonomy, load_taxonomy
@@ -104,15 +105,23 @@ class Classifier:
         min_confidence: float | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         urgency_model: UrgencyModel | None = None,
+        category_model: CategoryModel | None = None,
     ) -> None:
-        if min_confidence is None:
-            min_confidence = taxonomy.min_confidence
+        if category_model is not None and set(category_model.classes) != set(taxonomy.ids):
+            raise ValueError(
+                f"the category model knows {sorted(category_model.classes)}, the taxonomy "
+                f"{sorted(taxonomy.ids)}: train one for this taxonomy (minhu categories train), "
+                "or set CATEGORY_MODEL_FILE=off"
+            )
+        if min_confidence is None:  # the threshold on the confidence this classifier reports
+            min_confidence = category_model.min_confidence if category_model else taxonomy.min_confidence
         if not isinstance(min_confidence, int | float) or not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be between 0 and 1, not {min_confidence!r}.")
         self.taxonomy = taxonomy
         self.min_confidence = float(min_confidence)
         self.cache_dir = None if cache_dir is None else str(cache_dir)
         self.urgency_model = urgency_model
+        self.category_model = category_model
 
         tax = taxonomy
         if tax.spelling:
@@ -197,15 +206,25 @@ class Classifier:
         min_confidence: float | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         urgency_model: str | os.PathLike[str] | None = None,
+        category_model: str | os.PathLike[str] | None = None,
     ) -> Classifier:
         """A classifier for the taxonomy at ``path`` (``None``: the default shipped in nlp/),
-        with the learned second opinion on danger ``urgency_model`` names (see
-        :func:`nlp.urgency_model.load_urgency_model`: by default the shipped one)."""
+        with the learned second opinions ``urgency_model`` and ``category_model`` name
+        (see :func:`nlp.urgency_model.load_urgency_model` and
+        :func:`nlp.category_model.load_category_model`: by default the shipped ones).
+        The shipped category model knows only the shipped categories: a centre's own
+        taxonomy with other ids goes without it unless a model for it is named."""
+        taxonomy = load_taxonomy(path)
+        learned = load_category_model(category_model)
+        if learned is not None and not category_model and set(learned.classes) != set(taxonomy.ids):
+            _log.warning("the shipped category model does not fit %s's categories; rules alone", path)
+            learned = None
         return cls(
-            load_taxonomy(path),
+            taxonomy,
             min_confidence=min_confidence,
             cache_dir=cache_dir,
             urgency_model=load_urgency_model(urgency_model),
+            category_model=learned,
         )
 
     # ------------------------------------------------------------------ jieba
@@ -388,6 +407,8 @@ class Classifier:
             category, why = FALLBACK_ID, ()
         else:
             category, why = best, _why(evidence[best])
+        if self.category_model is not None and norm.strip():
+            category, confidence, why = self._blend(norm, scores, evidence, best)
 
         # the rules saw no danger word at all: the learned second opinion may still see
         # one. Where they saw one and judged it past, feared, resolved or a joke, or
@@ -420,6 +441,23 @@ class Classifier:
             classification=result,
             danger=danger_seen,
         )
+
+    def _blend(
+        self, norm: str, scores: dict[str, float], evidence: dict[str, list[tuple[str, float]]], rules_best: str
+    ) -> tuple[str, float, tuple[str, ...]]:
+        """The category the rules and the learned model agree on best. The why is the
+        rules' evidence for it, and the model's probability where it decided."""
+        model = self.category_model
+        assert model is not None
+        mixed, learned = model.blend(scores, norm)
+        winner = min(mixed, key=lambda c: (-mixed[c], self._order[c]))
+        confidence = round(mixed[winner], 4)
+        if confidence < self.min_confidence:
+            return FALLBACK_ID, confidence, ()
+        why = _why(evidence.get(winner, []))
+        if not why or winner != rules_best:
+            why += (f"{LEARNED}{learned[winner]:.2f}",)
+        return winner, confidence, why
 
     def _knew_look_alike(self, by_role: dict[str, list[Occurrence]]) -> bool:
         """An ignore word over a danger word or a danger phrase's word (落水 in 落水管)."""
@@ -855,6 +893,9 @@ def load_classifier(
     *,
     min_confidence: float | None = None,
     urgency_model: str | os.PathLike[str] | None = None,
+    category_model: str | os.PathLike[str] | None = None,
 ) -> Classifier:
-    """Convenience: ``Classifier.from_file(path, min_confidence=..., urgency_model=...)``."""
-    return Classifier.from_file(path, min_confidence=min_confidence, urgency_model=urgency_model)
+    """Convenience: ``Classifier.from_file(path, min_confidence=..., ...)``."""
+    return Classifier.from_file(
+        path, min_confidence=min_confidence, urgency_model=urgency_model, category_model=category_model
+    )

@@ -1,4 +1,7 @@
-"""The shipped classifier, loaded and warmed up once for all the nlp tests that read it."""
+"""The shipped classifier, loaded and warmed up once for all the nlp tests that read it:
+`clf`, the rules as written (with the learned second opinion on danger, without the
+learned category model), which the tests of each rule kind check; `product`, everything
+as the bot runs it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,13 @@ from nlp import Classifier, load_classifier
 
 @pytest.fixture(scope="session")
 def clf() -> Classifier:
+    c = load_classifier(category_model="off")
+    c.warm_up()
+    return c
+
+
+@pytest.fixture(scope="session")
+def product() -> Classifier:
     c = load_classifier()
     c.warm_up()
     return c

@@ -43,6 +43,15 @@
   delta summer, a north-eastern factory town in November) were written after it and run
   once with the rules and the model together; then their few missed emergencies became
   rules and the model was retrained with them. Categories were not tuned on them.
+- the learned category model (nlp/category_model.py): holdout26-29 (a Guizhou hillside
+  town in the spring rains, a Shenzhen high-rise district in January, a Hangzhou lakeside
+  neighbourhood at Spring Festival, a Wuhan university estate in July) were written by
+  four authors who saw only the guide and the dev set's format, and run once with the
+  product of the day (rules and urgency model), then once with the category model added
+  (designed on holdout16-25 alone); their three missed emergencies became rules and both
+  models were retrained with them. Categories were not tuned on them.
+The table holds the rules' figures (`clf`: the category model off); the product's
+(everything the bot runs, trained on all these rows) are checked below it.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
 """
 
@@ -99,6 +108,10 @@ DATA = Path(__file__).parent / "data"
         ("holdout23.csv", 0.87, 0.88),
         ("holdout24.csv", 0.87, 0.87),
         ("holdout25.csv", 0.83, 0.83),
+        ("holdout26.csv", 0.88, 0.87),
+        ("holdout27.csv", 0.90, 0.90),
+        ("holdout28.csv", 0.83, 0.83),
+        ("holdout29.csv", 0.84, 0.83),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:
@@ -111,6 +124,13 @@ def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro
     assert report.urgent_recall == 1.0, misses
     assert report.accuracy >= min_accuracy, misses
     assert report.macro_f1 >= min_macro_f1, misses
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.csv")))
+def test_the_product_on_every_labelled_set(product: Classifier, name: str) -> None:
+    report = evaluate(product, read_labelled_csv(DATA / name))
+    assert report.urgent_recall == 1.0
+    assert report.accuracy >= 0.97  # trained on these rows: a guard, not an unseen figure
 
 
 def test_dev_set_is_the_shared_one() -> None:

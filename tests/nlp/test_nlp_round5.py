@@ -62,6 +62,11 @@ from nlp import Classifier
         ("电梯开着门照样往上走 还有人在坐", "repair"),
         ("地库一辆车底下在漏油 一股汽油味", "safety"),
         ("有个不认识的男的一直在拧我家门把手 我一个人带孩子在家", "safety"),
+        # holdout26-29: someone with a blade following a person, a child counted missing
+        # from care, fireworks fallen over and firing into people
+        ("他手里提着一把砍刀 跟在我女儿后面", "safety"),
+        ("托儿所放学清点 少了个小孩 老师说不知道去哪了", "safety"),
+        ("烟花筒倒了 朝人群里射 有小孩被崩到了", "safety"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
@@ -92,6 +97,8 @@ def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) ->
         "在工地上干活的老公想问问工伤怎么报",
         "厨房着火了 骗你的 哈哈",
         "燃气管刚才松了 已经关了总阀 现在没味道了",
+        "我家孩子少了一个文具盒 不知道去哪了",  # a thing missing, not a child
+        "除夕夜能在小区放烟花吗",
     ],
 )
 def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) -> None:
