@@ -55,15 +55,18 @@ def keywords_of(ticket: Ticket) -> list[str]:
     return list(json.loads(ticket.keywords or "[]"))
 
 
+LEARNED = "model:"  # how the classifier tells what a learned model decided: "model:0.83"
+
+
+def _reasons(words: list[str], model_key: str) -> str:
+    """The classifier's why in staff's words: its matched words, or a model's score."""
+    return "、".join(
+        t(model_key, score=w.removeprefix(LEARNED)) if w.startswith(LEARNED) else escape(w) for w in words
+    )
+
+
 def urgent_reasons(ticket: Ticket) -> str:
-    """Why a ticket is urgent, in staff's words: the danger words, or the model's score."""
-    reasons = []
-    for word in json.loads(ticket.urgent_keywords or "[]"):
-        if word.startswith("model:"):
-            reasons.append(t("card.danger_model", score=word.removeprefix("model:")))
-        else:
-            reasons.append(escape(word))
-    return "、".join(reasons)
+    return _reasons(json.loads(ticket.urgent_keywords or "[]"), "card.danger_model")
 
 
 def attachment_summary(counts: Counter[str]) -> str:
@@ -92,7 +95,7 @@ async def card_text(ctx: Ctx, ticket: Ticket, counts: Counter[str] | None = None
         "",
         words,
         "",
-        t("card.why", keywords=escape("、".join(keywords))) if keywords else t("card.why_none"),
+        t("card.why", keywords=_reasons(keywords, "card.why_model")) if keywords else t("card.why_none"),
     ]
     if ticket.urgent and (reasons := urgent_reasons(ticket)):
         lines.append(t("card.danger", reasons=reasons))

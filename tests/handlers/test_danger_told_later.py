@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from handlers.cards import urgent_reasons
+from handlers.cards import card_text, urgent_reasons
+from handlers.context import Ctx
 from handlers.texts import t
 from storage.tables import Ticket
 from tests.support.harness import STAFF_CHAT, START, Harness
@@ -99,3 +100,13 @@ async def test_an_edit_of_an_unknown_message_telling_of_danger_still_says_whom_t
     await h.send(alice, "楼里着火了", message_id=777, edited=True)
     [told] = await h.flush()
     assert told.text == t("urgent.resident") + "\n\n" + t("ticket.edited_unknown")
+
+
+async def test_where_the_learned_model_chose_the_category_the_card_says_so(h: Harness) -> None:
+    await h.send(h.resident(), "3幢电梯又坏了")
+    [ticket] = await h.tickets()
+    ticket.keywords = json.dumps(["电梯", "model:0.72"])
+    async with h.db.session() as session:
+        ctx = Ctx(services=h.services, session=session, now=START)
+        text = await card_text(ctx, ticket)
+    assert "依据：电梯、模型判断（0.72）" in text
