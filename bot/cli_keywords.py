@@ -1,9 +1,14 @@
-"""`minhu keywords suggest`: new keywords proposed from what staff corrected."""
+"""`minhu keywords suggest`: new keywords proposed from what staff corrected;
+`minhu keywords export`: the tickets staff settled, as a labelled CSV to train and
+measure the classifier on (`minhu categories train`, `minhu eval`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.settings import load_settings
 
@@ -19,12 +24,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     suggest.add_argument("--min-count", type=int, default=2, help="in at least this many tickets")
     suggest.add_argument("--method", choices=["tfidf", "textrank"], default="tfidf")
     suggest.set_defaults(func=run_suggest)
+    export = actions.add_parser(
+        "export",
+        help="write the tickets staff settled as a labelled CSV (text,category) for training",
+        description=(
+            "Tickets whose category staff corrected or that they resolved, in the category they "
+            "ended in, and tickets closed as spam or out of scope as 'other'. Train on them with "
+            "the shipped sets: minhu categories train tests/nlp/data/*.csv FILE.csv"
+        ),
+    )
+    export.add_argument("file", metavar="FILE.csv", type=Path)
+    export.set_defaults(func=run_export)
 
 
-def run_suggest(args: argparse.Namespace) -> int:
-    from bot.app import load_classifier
-    from nlp.suggest import suggest_keywords
-    from storage.corrections import learning_samples
+def _read(query: Callable[..., Awaitable[list[tuple[str, str]]]]) -> list[tuple[str, str]]:
+    """Run one read against the configured database, from a shell (its own event loop)."""
     from storage.db import Database
 
     settings = load_settings()
@@ -33,11 +47,20 @@ def run_suggest(args: argparse.Namespace) -> int:
         db = Database(settings.database_url.get_secret_value())
         try:
             async with db.session() as session:
-                return await learning_samples(session=session)
+                return await query(session=session)
         finally:
             await db.dispose()
 
-    found = asyncio.run(samples())
+    return asyncio.run(samples())
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    from bot.app import load_classifier
+    from nlp.suggest import suggest_keywords
+    from storage.corrections import learning_samples
+
+    settings = load_settings()
+    found = _read(learning_samples)
     classifier = load_classifier(settings)
     proposals = suggest_keywords(found, classifier, top=args.top, min_count=args.min_count, method=args.method)
     print(f"{len(found)} corrected or unclassified tickets read")
@@ -51,4 +74,16 @@ def run_suggest(args: argparse.Namespace) -> int:
             for word, count in words:
                 print(f"  {word}  ×{count}")
     print("\nCopy the good ones into the taxonomy file (TAXONOMY_FILE) under the category's keywords.")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from storage.corrections import settled_samples
+
+    rows = _read(settled_samples)
+    with args.file.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "category"])
+        writer.writerows(rows)
+    print(f"{len(rows)} tickets settled by staff written to {args.file}")
     return 0

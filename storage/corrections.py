@@ -19,3 +19,24 @@ async def learning_samples(*, session: AsyncSession) -> list[tuple[str, str]]:
         )
     )
     return [(text, category) for text, category in rows.all()]
+
+
+async def settled_samples(*, session: AsyncSession) -> list[tuple[str, str]]:
+    """(text, category) as staff settled it, for training and measuring the classifier:
+    tickets whose category a person corrected or that staff resolved, in the category
+    they ended in; tickets closed as spam or out of scope, as `other` (no service of the
+    centre's). Withdrawn, duplicate and untouched tickets say nothing about the category."""
+    corrected = select(CategoryCorrection.ticket_id).distinct()
+    rows = await session.exec(
+        select(Ticket.text, Ticket.category, Ticket.close_reason)
+        .where(
+            Ticket.text != "",
+            col(Ticket.id).in_(corrected)
+            | col(Ticket.resolved_at).is_not(None)
+            | col(Ticket.close_reason).in_(("spam", "out_of_scope")),
+        )
+        .order_by(col(Ticket.id))
+    )
+    return [
+        (text, "other" if reason in ("spam", "out_of_scope") else category) for text, category, reason in rows.all()
+    ]

@@ -1,4 +1,5 @@
-"""The `minhu` command: settings errors in one sentence, db upgrade, keyword suggestions."""
+"""The `minhu` command: settings errors in one sentence, db upgrade, keyword suggestions,
+the tickets staff settled exported for training."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from handlers.events import Person
+from nlp.evaluate import read_labelled_csv
 from tests.support.harness import Harness
 
 
@@ -46,3 +48,27 @@ async def test_keywords_suggest_learns_from_corrections(
     out = capsys.readouterr().out
     assert "3 corrected or unclassified tickets read" in out
     assert "环境卫生 (environment)" in out and "沉淀池" in out and "×3" in out
+
+
+async def test_keywords_export_writes_what_staff_settled_as_a_training_set(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], h: Harness, db_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    staff = h.staff()
+    texts = ["1号楼的沉淀池又满溢出来了", "3幢电梯又坏了", "低价代办各种证件 加微信", "楼下垃圾没人收", "3幢电梯还是坏的"]
+    for n, text in enumerate(texts):
+        await h.send(Person(id=600 + n, first_name="居民"), text)
+    corrected, resolved, spam, untouched, duplicate = await h.tickets()
+    await h.press(staff, f"t:setcat:{corrected.id}:environment", chat=h.staff_chat)
+    await h.press(staff, f"t:claim:{resolved.id}", chat=h.staff_chat)
+    await h.press(staff, f"t:resolve:{resolved.id}", chat=h.staff_chat)
+    await h.press(staff, f"t:why:{spam.id}:spam", chat=h.staff_chat)
+    await h.press(staff, f"t:why:{duplicate.id}:duplicate", chat=h.staff_chat)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    out = tmp_path / "settled.csv"
+    assert await asyncio.to_thread(main, ["keywords", "export", str(out)]) == 0
+    assert "3 tickets settled by staff" in capsys.readouterr().out
+    assert read_labelled_csv(out) == [
+        ("1号楼的沉淀池又满溢出来了", "environment", None),
+        ("3幢电梯又坏了", "repair", None),
+        ("低价代办各种证件 加微信", "other", None),  # no urgent column: the bot's own flag is no label
+    ]
