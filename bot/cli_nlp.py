@@ -61,6 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     t.add_argument(
         "--threshold", type=float, default=urgency_model.DEFAULT_THRESHOLD, help="score from which a message is urgent"
     )
+    t.add_argument(
+        "--sure",
+        type=float,
+        default=urgency_model.DEFAULT_SURE,
+        help="score from which it overrules the rules' judgement that a danger was past, feared or a look-alike",
+    )
     t.add_argument("--taxonomy", metavar="FILE", default=None, help="taxonomy whose spelling table normalises the text")
     t.set_defaults(func=run_train)
 
@@ -183,8 +189,8 @@ def run_eval(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_train(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    if not 0.0 < args.threshold < 1.0:
-        return _fail("--threshold must be between 0 and 1.")
+    if not 0.0 < args.threshold <= args.sure <= 1.0:
+        return _fail("--threshold and --sure must be between 0 and 1, --sure at least --threshold.")
     try:
         clf = _bare_classifier(args)
         rows = [(text, bool(urgent)) for f in args.files for text, _, urgent in read_labelled_csv(f)]
@@ -196,8 +202,13 @@ def run_train(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not urgent or urgent == len(rows):
         return _fail("the files need both urgent and ordinary rows (an urgent column of 0 and 1).")
     model = urgency_model.train(rows, clf.normalise, threshold=args.threshold)
+    model.sure = args.sure
     model.save(args.out)
-    print(f"trained on {len(rows)} rows ({urgent} urgent): {len(model.idf)} grams; threshold {args.threshold}", file=out)
+    print(
+        f"trained on {len(rows)} rows ({urgent} urgent): {len(model.idf)} grams; "
+        f"threshold {args.threshold}, sure {args.sure}",
+        file=out,
+    )
     print(f"written: {args.out}", file=out)
     return 0
 

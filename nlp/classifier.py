@@ -15,10 +15,13 @@
    counts ``live_boost`` times its weight, a lowered one ``lowered_share`` times);
 4. confidence = share x strength, where share = top / (top + runner-up) and
    strength = 1 - exp(-top / confidence_scale); below ``min_confidence`` the answer is
-   ``other`` (staff triage it by hand);
+   ``other`` (staff triage it by hand). With a learned category model (the default),
+   the scores are blended with its probabilities instead and the best blended score is
+   the confidence (see :mod:`nlp.category_model`);
 5. urgency is decided separately by the taxonomy's ``urgency`` rules (see
    :class:`nlp.taxonomy.UrgencyRules`), in any category, before the rules that ask for
-   a kind of danger.
+   a kind of danger; where they saw no danger word, the learned urgency model may still
+   see one (see :mod:`nlp.urgency_model`).
 """
 
 from __future__ import annotations
@@ -412,15 +415,13 @@ class Classifier:
 
         # the rules saw no danger word at all: the learned second opinion may still see
         # one. Where they saw one and judged it past, feared, resolved or a joke, or
-        # knew it for a look-alike (落水管, 墙皮往下掉), they stand.
-        if (
-            self.urgency_model is not None
-            and not danger_seen
-            and norm.strip()
-            and not self._knew_look_alike(by_role)
-        ):
-            likely = self.urgency_model.score(norm)
-            if likely >= self.urgency_model.threshold:
+        # knew it for a look-alike (落水管, 墙皮往下掉), they stand, unless the model is
+        # sure (measured on blind sets, that caught more and raised no false alarm).
+        if self.urgency_model is not None and not urgent_terms and norm.strip():
+            model = self.urgency_model
+            unjudged = not danger_seen and not self._knew_look_alike(by_role)
+            likely = model.score(norm)
+            if likely >= (model.threshold if unjudged else model.sure):
                 urgent_terms = (f"{LEARNED}{likely:.2f}",)
 
         result = Classification(

@@ -46,19 +46,23 @@ def always(score_logit: float) -> UrgencyModel:
 
 
 def test_the_classifier_asks_it_only_where_the_rules_saw_no_danger(clf: Classifier) -> None:
-    sure = Classifier(clf.taxonomy, urgency_model=always(5.0))
+    likely = Classifier(clf.taxonomy, urgency_model=always(1.0))  # 0.73: over 0.6, under sure
     never = Classifier(clf.taxonomy, urgency_model=always(-5.0))
+    certain = Classifier(clf.taxonomy, urgency_model=always(5.0))  # 0.99
     # a danger no rule knows: the model's word decides, and says so
-    result = sure.classify("那个井边好像有点不对劲")
+    result = likely.classify("那个井边好像有点不对劲")
     assert result.urgent and result.urgent_keywords[0].startswith(LEARNED)
     assert not never.classify("那个井边好像有点不对劲").urgent
-    # the rules saw a danger and judged it past, or knew a look-alike: they stand
-    assert not sure.classify("昨天奶奶晕倒了 今天已经好了").urgent
-    assert not sure.classify("窗户外头的落水管断了一截").urgent
+    # the rules saw a danger and judged it past, or knew a look-alike: they stand...
+    assert not likely.classify("昨天奶奶晕倒了 今天已经好了").urgent
+    assert not likely.classify("窗户外头的落水管断了一截").urgent
+    # ...unless the model is sure (its `sure` score, 0.95 by default)
+    assert certain.classify("昨天奶奶晕倒了 今天已经好了").urgent_keywords == ("model:0.99",)
     # the rules' own emergencies stay theirs, whatever the model says
     assert never.classify("厨房着火了 快来人").urgent
+    assert certain.classify("厨房着火了 快来人").urgent_keywords[0] != "model:0.99"
     # and it never changes the category
-    assert sure.classify("3幢电梯又坏了").category == "repair"
+    assert likely.classify("3幢电梯又坏了").category == "repair"
 
 
 def test_the_shipped_model_was_trained_on_the_labelled_sets_in_the_repository() -> None:
@@ -84,11 +88,12 @@ def test_minhu_urgency_train_writes_a_model_the_classifier_reads(tmp_path: Path,
         "text,category,urgent\n" + "".join(f"{t},safety,{int(u)}\n" for t, u in rows(3)), encoding="utf-8"
     )
     out = tmp_path / "model.json"
-    assert cli(["urgency", "train", str(data), "--out", str(out), "--threshold", "0.55"]) == 0
+    assert cli(["urgency", "train", str(data), "--out", str(out), "--threshold", "0.55", "--sure", "0.9"]) == 0
     assert "trained on 33 rows (15 urgent)" in capsys.readouterr().out
     model = UrgencyModel.load(out)
-    assert model.threshold == 0.55 and model.score("厨房里冒黑烟了快来") > 0.55
+    assert (model.threshold, model.sure) == (0.55, 0.9) and model.score("厨房里冒黑烟了快来") > 0.55
     assert cli(["urgency", "train", str(data), "--out", str(out), "--threshold", "2"]) == 2
+    assert cli(["urgency", "train", str(data), "--out", str(out), "--threshold", "0.7", "--sure", "0.6"]) == 2
     ordinary_only = tmp_path / "ordinary.csv"
     ordinary_only.write_text("text,category,urgent\n想报名书法班,culture,0\n", encoding="utf-8")
     assert cli(["urgency", "train", str(ordinary_only), "--out", str(out)]) == 2
