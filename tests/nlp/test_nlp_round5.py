@@ -67,6 +67,10 @@ from nlp import Classifier
         ("他手里提着一把砍刀 跟在我女儿后面", "safety"),
         ("托儿所放学清点 少了个小孩 老师说不知道去哪了", "safety"),
         ("烟花筒倒了 朝人群里射 有小孩被崩到了", "safety"),
+        # holdout30-33: a shoving match nobody can part, a ceiling or roof giving way
+        # over people at home
+        ("两个男的在楼道里推推搡搡 我爸劝不住 他有高血压", "safety"),
+        ("客厅天花板鼓起来了 咔咔响 孩子还在屋里睡觉", "repair"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
@@ -99,6 +103,8 @@ def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) ->
         "燃气管刚才松了 已经关了总阀 现在没味道了",
         "我家孩子少了一个文具盒 不知道去哪了",  # a thing missing, not a child
         "除夕夜能在小区放烟花吗",
+        "我们几个老姐妹想跳广场舞 社区有室内的地方吗",  # dancing, not jumping
+        "墙上有条裂缝 好几年了 能不能来看看",
     ],
 )
 def test_look_alikes_of_this_round_are_no_emergency(clf: Classifier, text: str) -> None:
