@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.urgency_model import digest, grams
+from nlp.urgency_model import digest, grams, model_file
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "category_model.json"
 # The rules' part in the blend, and the blend's score below which the answer is `other`,
@@ -100,14 +100,9 @@ class CategoryModel:
 
 
 def load_category_model(spec: str | Path | None = None) -> CategoryModel | None:
-    """The model a setting names: nothing or "" for the one shipped in nlp/data (none if
-    it is missing), "off" for none, else a file written by `minhu categories train`."""
-    name = "" if spec is None else str(spec).strip()
-    if name.lower() == "off":
-        return None
-    if not name:
-        return CategoryModel.load(DEFAULT_PATH) if DEFAULT_PATH.exists() else None
-    return CategoryModel.load(Path(name))
+    """The model a setting names (see `model_file`; files come from `minhu categories train`)."""
+    path = model_file(spec, DEFAULT_PATH)
+    return CategoryModel.load(path) if path else None
 
 
 def category_digest(rows: Sequence[tuple[str, str]]) -> str:

@@ -97,15 +97,21 @@ class UrgencyModel:
         )
 
 
-def load_urgency_model(spec: str | Path | None = None) -> UrgencyModel | None:
-    """The model a setting names: nothing or "" for the one shipped in nlp/data (none if
-    it is missing), "off" for none, else a file written by `minhu urgency train`."""
+def model_file(spec: str | Path | None, shipped: Path) -> Path | None:
+    """The file a model setting names: nothing or "" for the one shipped in nlp/data (none
+    if it is missing), "off" for none, else the file given."""
     name = "" if spec is None else str(spec).strip()
     if name.lower() == "off":
         return None
     if not name:
-        return UrgencyModel.load(DEFAULT_PATH) if DEFAULT_PATH.exists() else None
-    return UrgencyModel.load(Path(name))
+        return shipped if shipped.exists() else None
+    return Path(name)
+
+
+def load_urgency_model(spec: str | Path | None = None) -> UrgencyModel | None:
+    """The model a setting names (see `model_file`; files come from `minhu urgency train`)."""
+    path = model_file(spec, DEFAULT_PATH)
+    return UrgencyModel.load(path) if path else None
 
 
 def digest(rows: Iterable[tuple[str, bool]]) -> str:
