@@ -178,14 +178,16 @@ async def _replied_ticket(ctx: Ctx, msg: Message) -> Ticket | None:
 
 async def add_text(ctx: Ctx, ticket: Ticket, msg: Message, person: Person, *, quiet: bool) -> None:
     """More words for a ticket. Quiet: stored and on record, without a message each time,
-    unless they tell of danger now: that is never kept quiet."""
+    unless they tell of danger now on a ticket not yet urgent: that is never kept quiet."""
     await _record_words(ctx, ticket, msg, person)
-    if await escalate(ctx, ticket, person, msg.text, await _classification(ctx, msg.text)):
+    classification = await _classification(ctx, msg.text)
+    if await escalate(ctx, ticket, person, msg.text, classification):
         return
     if quiet:
         return
     note_staff(ctx, ticket, t("staff.addition_note", id=ticket.id, text=escape(msg.text)))
-    tell_resident(ctx, ticket, t("ticket.added", id=ticket.id))
+    warning = t("urgent.resident") + "\n\n" if classification.urgent else ""  # whom to call, again
+    tell_resident(ctx, ticket, warning + t("ticket.added", id=ticket.id))
 
 
 async def _record_words(ctx: Ctx, ticket: Ticket, msg: Message, person: Person) -> None:

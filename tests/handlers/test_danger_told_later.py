@@ -71,15 +71,17 @@ async def test_danger_in_a_flood_is_not_kept_quiet(h: Harness) -> None:
     assert told.text.startswith("⚠️") and "119" in told.text
 
 
-async def test_more_danger_on_an_urgent_ticket_is_an_ordinary_addition(h: Harness) -> None:
+async def test_more_danger_on_an_urgent_ticket_is_an_addition_that_repeats_whom_to_call(h: Harness) -> None:
     alice = h.resident()
     await h.send(alice, "闻到煤气了")
     [ticket] = await h.tickets()
     ack = next(d for d in await h.flush() if d.chat_id == alice.id)
     await h.send(alice, "煤气味越来越大了", reply_to=ack.message_id)
-    assert [e.kind for e in await h.events(ticket.id)] == ["created", "message"]
+    await h.send(alice, "我们先下楼了", reply_to=ack.message_id)
+    assert [e.kind for e in await h.events(ticket.id)] == ["created", "message", "message"]
     sent = await h.flush()
-    assert [d.text for d in to(sent, alice.id)] == [t("ticket.added", id=ticket.id)]
+    added = t("ticket.added", id=ticket.id)
+    assert [d.text for d in to(sent, alice.id)] == [t("urgent.resident") + "\n\n" + added, added]
     assert "补充" in to(sent, STAFF_CHAT)[0].text
 
 
