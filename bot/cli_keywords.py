@@ -9,8 +9,11 @@ import asyncio
 import csv
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.settings import load_settings
+
+Row = TypeVar("Row")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,24 +29,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     suggest.set_defaults(func=run_suggest)
     export = actions.add_parser(
         "export",
-        help="write the tickets staff settled as a labelled CSV (text,category) for training",
+        help="write the tickets staff settled as a labelled CSV (text,category,urgent) for training",
         description=(
-            "Tickets whose category staff corrected or that they resolved, in the category they "
-            "ended in, and tickets closed as spam or out of scope as 'other'. Train on them with "
-            "the shipped sets: minhu categories train tests/nlp/data/*.csv FILE.csv"
+            "Tickets whose category staff corrected or that they resolved, in the category and "
+            "urgency they ended in, and tickets closed as spam or out of scope as 'other'. Train "
+            "on them with the shipped sets: minhu categories train tests/nlp/data/*.csv FILE.csv "
+            "(and minhu urgency train the same way)"
         ),
     )
     export.add_argument("file", metavar="FILE.csv", type=Path)
     export.set_defaults(func=run_export)
 
 
-def _read(query: Callable[..., Awaitable[list[tuple[str, str]]]]) -> list[tuple[str, str]]:
+def _read(query: Callable[..., Awaitable[list[Row]]]) -> list[Row]:
     """Run one read against the configured database, from a shell (its own event loop)."""
     from storage.db import Database
 
     settings = load_settings()
 
-    async def samples() -> list[tuple[str, str]]:
+    async def samples() -> list[Row]:
         db = Database(settings.database_url.get_secret_value())
         try:
             async with db.session() as session:
@@ -83,7 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
     rows = _read(settled_samples)
     with args.file.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["text", "category"])
-        writer.writerows(rows)
+        writer.writerow(["text", "category", "urgent"])
+        writer.writerows((text, category, int(urgent)) for text, category, urgent in rows)
     print(f"{len(rows)} tickets settled by staff written to {args.file}")
     return 0

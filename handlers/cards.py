@@ -120,7 +120,14 @@ def card_buttons(ticket: Ticket) -> Inline | None:
         first = (button(t("button.resolve"), "t", "resolve", tid), button(t("button.unclaim"), "t", "unclaim", tid))
     else:
         return None
-    second = (button(t("button.recategorise"), "t", "cat", tid), button(t("button.close"), "t", "close", tid))
+    # staff settle urgency too: a false alarm should not keep its 10-minute clock, nor a
+    # danger the classifier missed go without one
+    urgency = (
+        button(t("button.not_urgent"), "t", "urg", tid, "0")
+        if ticket.urgent
+        else button(t("button.urgent"), "t", "urg", tid, "1")
+    )
+    second = (button(t("button.recategorise"), "t", "cat", tid), urgency, button(t("button.close"), "t", "close", tid))
     return (first, second)
 
 

@@ -105,6 +105,19 @@ async def change_category(ctx: Ctx, ticket: Ticket, new: str, actor: Person, rol
     return True
 
 
+async def change_urgency(ctx: Ctx, ticket: Ticket, urgent: bool, actor: Person, role: str) -> bool:
+    """Staff say whether someone is in danger: the deadlines follow, and the event is what
+    the urgency model can later learn from (`minhu keywords export`)."""
+    if ticket.urgent == urgent:
+        return False
+    ticket.urgent = urgent
+    touch(ctx, ticket)
+    await _event(ctx, ticket, "urgency_changed", actor, role, data={"urgent": urgent})
+    await deadlines.changed(ctx, ticket)
+    await refresh_card(ctx, ticket)
+    return True
+
+
 def can_reopen(ctx: Ctx, ticket: Ticket) -> bool:
     """A finished ticket the resident may reopen by replying, within the configured days."""
     if ticket.status == TicketStatus.RESOLVED:

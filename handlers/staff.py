@@ -118,6 +118,8 @@ def _describe(ctx: Ctx, event: TicketEvent) -> str:
         return t("event.attachment", what=t(f"what.{data.get('what', 'document')}"))
     if event.kind == "category_changed":
         return t("event.category_changed", old=category_name(ctx, data.get("old", "")), new=category_name(ctx, data.get("new", "")))
+    if event.kind == "urgency_changed":
+        return t("event.made_urgent" if data.get("urgent") else "event.made_not_urgent")
     if event.kind in ("closed",):
         return t("event.closed", reason=t(f"close_reason.{event.text}") if event.text else "")
     key = f"event.{event.kind}"
@@ -202,6 +204,20 @@ async def _set_category(ctx: Ctx, press: ButtonPress, ticket: Ticket, args: list
     ctx.answer(press.callback_id, t("staff.done_category", id=ticket.id, category=category_name(ctx, new)))
 
 
+async def _set_urgency(ctx: Ctx, press: ButtonPress, ticket: Ticket, args: list[str]) -> None:
+    wanted = arg(args, 2)
+    if wanted not in ("0", "1"):
+        ctx.answer(press.callback_id, t("bad_input.button_expired"), alert=True)
+        return
+    if ticket.status not in ACTIVE_STATUSES:
+        _cannot(ctx, press, ticket)
+        return
+    urgent = wanted == "1"
+    if not await lifecycle.change_urgency(ctx, ticket, urgent, press.sender, "staff"):
+        await refresh_card(ctx, ticket)  # a second press, or a stale card: show it as it is
+    ctx.answer(press.callback_id, t("staff.done_urgent" if urgent else "staff.done_not_urgent", id=ticket.id))
+
+
 async def _pick_reason(ctx: Ctx, press: ButtonPress, ticket: Ticket, _args: list[str]) -> None:
     if ticket.status not in ACTIVE_STATUSES:
         _cannot(ctx, press, ticket)
@@ -233,6 +249,7 @@ _STAFF_VERBS = {
     "resolve": _resolve,
     "cat": _pick_category,
     "setcat": _set_category,
+    "urg": _set_urgency,
     "close": _pick_reason,
     "why": _close,
     "back": _back,

@@ -21,14 +21,15 @@ async def learning_samples(*, session: AsyncSession) -> list[tuple[str, str]]:
     return [(text, category) for text, category in rows.all()]
 
 
-async def settled_samples(*, session: AsyncSession) -> list[tuple[str, str]]:
-    """(text, category) as staff settled it, for training and measuring the classifier:
-    tickets whose category a person corrected or that staff resolved, in the category
-    they ended in; tickets closed as spam or out of scope, as `other` (no service of the
-    centre's). Withdrawn, duplicate and untouched tickets say nothing about the category."""
+async def settled_samples(*, session: AsyncSession) -> list[tuple[str, str, bool]]:
+    """(text, category, urgent) as staff settled them, for training and measuring the
+    classifier: tickets whose category a person corrected or that staff resolved, in the
+    category and urgency they ended in (staff can mark a ticket urgent or not); tickets
+    closed as spam or out of scope, as `other` (no service of the centre's). Withdrawn,
+    duplicate and untouched tickets say nothing."""
     corrected = select(CategoryCorrection.ticket_id).distinct()
     rows = await session.exec(
-        select(Ticket.text, Ticket.category, Ticket.close_reason)
+        select(Ticket.text, Ticket.category, Ticket.close_reason, Ticket.urgent)
         .where(
             Ticket.text != "",
             col(Ticket.id).in_(corrected)
@@ -38,5 +39,6 @@ async def settled_samples(*, session: AsyncSession) -> list[tuple[str, str]]:
         .order_by(col(Ticket.id))
     )
     return [
-        (text, "other" if reason in ("spam", "out_of_scope") else category) for text, category, reason in rows.all()
+        (text, "other" if reason in ("spam", "out_of_scope") else category, urgent)
+        for text, category, reason, urgent in rows.all()
     ]

@@ -54,12 +54,13 @@ async def test_keywords_export_writes_what_staff_settled_as_a_training_set(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], h: Harness, db_url: str, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     staff = h.staff()
-    texts = ["1号楼的沉淀池又满溢出来了", "3幢电梯又坏了", "低价代办各种证件 加微信", "楼下垃圾没人收", "3幢电梯还是坏的"]
+    texts = ["1号楼的沉淀池又满溢出来了", "3幢电梯又坏了 有股焦味", "低价代办各种证件 加微信", "楼下垃圾没人收", "3幢电梯还是坏的"]
     for n, text in enumerate(texts):
         await h.send(Person(id=600 + n, first_name="居民"), text)
     corrected, resolved, spam, untouched, duplicate = await h.tickets()
     await h.press(staff, f"t:setcat:{corrected.id}:environment", chat=h.staff_chat)
     await h.press(staff, f"t:claim:{resolved.id}", chat=h.staff_chat)
+    await h.press(staff, f"t:urg:{resolved.id}:1", chat=h.staff_chat)  # staff know a burning smell
     await h.press(staff, f"t:resolve:{resolved.id}", chat=h.staff_chat)
     await h.press(staff, f"t:why:{spam.id}:spam", chat=h.staff_chat)
     await h.press(staff, f"t:why:{duplicate.id}:duplicate", chat=h.staff_chat)
@@ -68,7 +69,7 @@ async def test_keywords_export_writes_what_staff_settled_as_a_training_set(
     assert await asyncio.to_thread(main, ["keywords", "export", str(out)]) == 0
     assert "3 tickets settled by staff" in capsys.readouterr().out
     assert read_labelled_csv(out) == [
-        ("1号楼的沉淀池又满溢出来了", "environment", None),
-        ("3幢电梯又坏了", "repair", None),
-        ("低价代办各种证件 加微信", "other", None),  # no urgent column: the bot's own flag is no label
+        ("1号楼的沉淀池又满溢出来了", "environment", False),
+        ("3幢电梯又坏了 有股焦味", "repair", True),
+        ("低价代办各种证件 加微信", "other", False),
     ]

@@ -1,5 +1,5 @@
 """Danger told after the ticket was opened (a reply, an edit, a message in a flood) makes
-the ticket urgent at once, and the staff card says why a ticket is urgent."""
+the ticket urgent at once; the staff card says why a ticket is urgent; staff settle it."""
 
 from __future__ import annotations
 
@@ -112,3 +112,46 @@ async def test_where_the_learned_model_chose_the_category_the_card_says_so(h: Ha
         ctx = Ctx(services=h.services, session=session, now=START)
         text = await card_text(ctx, ticket)
     assert "依据：电梯、模型判断（0.72）" in text
+
+
+async def test_staff_calm_a_false_alarm_and_its_clock_goes_back_to_the_categorys(h: Harness) -> None:
+    await h.send(h.resident(), "厨房煤气味很重")  # urgent, safety
+    [ticket] = await h.tickets()
+    await h.flush()
+    assert (await pending_timers(h))[f"claim_due:{ticket.id}"] == START + timedelta(minutes=10)
+    li = h.staff()
+    [answer] = await h.press(li, f"t:urg:{ticket.id}:0", chat=h.staff_chat)
+    assert answer.text == t("staff.done_not_urgent", id=ticket.id)
+    ticket = await h.ticket(ticket.id)
+    assert not ticket.urgent
+    assert (await pending_timers(h))[f"claim_due:{ticket.id}"] == START + timedelta(minutes=30)
+    [event] = [e for e in await h.events(ticket.id) if e.kind == "urgency_changed"]
+    assert (event.actor_id, json.loads(event.data or "{}")) == (li.id, {"urgent": False})
+    [card] = [d for d in await h.flush() if d.chat_id == STAFF_CHAT and d.action.kind == "edit_text"]
+    assert not card.text.startswith(t("card.urgent_badge")) and "危险迹象" not in card.text
+    assert (t("button.urgent"), f"t:urg:{ticket.id}:1") in card.buttons
+    # a second press of the old button changes nothing
+    await h.press(li, f"t:urg:{ticket.id}:0", chat=h.staff_chat)
+    assert len([e for e in await h.events(ticket.id) if e.kind == "urgency_changed"]) == 1
+
+
+async def test_staff_raise_a_danger_the_classifier_missed(h: Harness) -> None:
+    await h.send(h.resident(), "3幢电梯坏了")
+    [ticket] = await h.tickets()
+    await h.flush()
+    await h.press(h.staff(), f"t:urg:{ticket.id}:1", chat=h.staff_chat)
+    assert (await h.ticket(ticket.id)).urgent
+    assert (await pending_timers(h))[f"claim_due:{ticket.id}"] == START + timedelta(minutes=10)
+    [card] = [d for d in await h.flush() if d.chat_id == STAFF_CHAT]
+    assert card.text.startswith(t("card.urgent_badge"))
+    assert (t("button.not_urgent"), f"t:urg:{ticket.id}:0") in card.buttons
+
+
+async def test_forged_urgency_buttons_and_residents_change_nothing(h: Harness) -> None:
+    alice = h.resident()
+    await h.send(alice, "3幢电梯坏了")
+    [ticket] = await h.tickets()
+    [answer] = await h.press(h.staff(), f"t:urg:{ticket.id}:yes", chat=h.staff_chat)
+    assert answer.alert and answer.text == t("bad_input.button_expired")
+    await h.press(alice, f"t:urg:{ticket.id}:1", chat=h.staff_chat)  # not a member of the staff group
+    assert not (await h.ticket(ticket.id)).urgent

@@ -44,6 +44,7 @@ async def test_request_opens_ticket_with_number_category_and_card(h: Harness) ->
         f"t:claim:{ticket.id}",
         f"t:resolve:{ticket.id}",
         f"t:cat:{ticket.id}",
+        f"t:urg:{ticket.id}:1",
         f"t:close:{ticket.id}",
     ]
     [created] = await h.events(ticket.id)
