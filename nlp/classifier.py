@@ -85,6 +85,8 @@ class Analysis:
     classification: Classification
     danger: tuple[str, ...] = field(default=())
     """Danger terms found, live or lowered (urgent_keywords has only the live ones)."""
+    model_text: str = ""
+    """What the category model reads: the normalised text less the negated keywords."""
 
 
 class _Roles:
@@ -312,6 +314,7 @@ class Classifier:
         evidence: dict[str, list[tuple[str, float]]] = {cid: [] for cid in self.taxonomy.ids}
         counted: set[str] = set()
         negated: list[str] = []
+        negated_at: list[Occurrence] = []
         window = self.taxonomy.negation_window
         tokens = _TokenCache(self, norm)
         kept = drop_contained(keyword_occs)
@@ -324,6 +327,7 @@ class Classifier:
             if neg_cues.negates(occ, clause[0], window, contrast):
                 if occ.term not in negated:
                     negated.append(occ.term)
+                negated_at.append(occ)
                 continue
             counted.add(occ.term)
             for cid, w in self._owners[occ.term]:
@@ -410,8 +414,11 @@ class Classifier:
             category, why = FALLBACK_ID, ()
         else:
             category, why = best, _why(evidence[best])
-        if self.category_model is not None and norm.strip():
-            category, confidence, why = self._blend(norm, scores, evidence, best)
+        # the model reads the message without the keywords the rules found negated
+        # (不是要报修: not a repair), which a bag of character grams cannot tell
+        model_text = _blank(norm, [o for o in negated_at if o.term in negated])
+        if self.category_model is not None and model_text.strip():
+            category, confidence, why = self._blend(model_text, scores, evidence, best)
 
         # the rules saw no danger word at all: the learned second opinion may still see
         # one. Where they saw one and judged it past, feared, resolved or a joke, or
@@ -441,6 +448,7 @@ class Classifier:
             confidence=confidence,
             classification=result,
             danger=danger_seen,
+            model_text=model_text,
         )
 
     def _blend(
@@ -879,6 +887,14 @@ def _phrase_label(compiled: _Compiled, present: set[str], where: _Where) -> str 
         return "+".join(next(a for a in g if a in present) for g in phrase.groups)
     match = _phrase_match(compiled, present, where)
     return None if match is None else match[0]
+
+
+def _blank(text: str, spans: Iterable[Occurrence]) -> str:
+    """The text with each span replaced by spaces (so positions and clauses stay)."""
+    chars = list(text)
+    for occ in spans:
+        chars[occ.start : occ.end] = " " * (occ.end - occ.start)
+    return "".join(chars)
 
 
 def _why(evidence: list[tuple[str, float]]) -> tuple[str, ...]:

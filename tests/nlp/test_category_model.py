@@ -139,3 +139,11 @@ def test_cli_trains_a_model_the_classifier_then_reads(tmp_path: Path, capsys, mo
     bad.write_text("text,category\n电梯坏了,lifts\n", encoding="utf-8")
     assert cli(["categories", "train", str(bad), "--out", str(tmp_path / "x.json")]) == 2
     assert "unknown ['lifts']" in capsys.readouterr().err
+
+
+def test_the_model_does_not_read_keywords_the_rules_found_negated(product: Classifier) -> None:
+    analysis = product.analyse("不是要报修，只是问一下几点下班")
+    assert "报修" in analysis.normalised and "报修" not in analysis.model_text
+    assert len(analysis.model_text) == len(analysis.normalised)  # clauses stay where they were
+    # a keyword negated once and said plainly later is read
+    assert "报修" in product.analyse("不是要报修 算了还是报修吧 灯坏了").model_text
