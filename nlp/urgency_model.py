@@ -32,7 +32,7 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "urgency_model.json"
 DEFAULT_THRESHOLD = 0.7
 # From this score the model overrules the rules' judgement that a danger word was past,
 # feared, a joke or a look-alike. Measured as it would have been on fourteen blind sets
-# (bench/urgency_model_eval.py --sure), 0.8 caught 6 more of 451 emergencies and 0.95
+# (bench/urgency_sure_eval.py), 0.8 caught 6 more of 451 emergencies and 0.95
 # caught 5, neither raising a false alarm among 1,789 ordinary messages; but the
 # hand-written look-alikes in the tests (a burst pipe already shut off, 0.91) need 0.95.
 DEFAULT_SURE = 0.95
