@@ -81,6 +81,28 @@ async def test_urgent_message_says_call_now_first_and_card_stands_out(world: Wor
     assert "<b>紧急</b>" in (card.html or "")
 
 
+async def test_danger_told_in_a_reply_makes_the_ticket_urgent_and_staff_can_take_it_back(world: World) -> None:
+    tg, alice, li = world.tg, world.alice, world.li
+    tg.send_text(alice, "3幢电梯又坏了")
+    ack = await world.reply_to(alice, "工单号")
+    [ticket] = await world.tickets()
+    card = await world.card(ticket.id)
+    assert not ticket.urgent
+    mark = len(tg.sent)
+    tg.send_text(alice, "电梯里面冒烟了 有人困在里头", reply_to=ack.message)
+    told = await world.reply_to(alice, "119", after=mark)
+    assert told.text.startswith("⚠️") and f"#{ticket.id}" in told.text
+    await world.settle()
+    [ticket] = await world.tickets()
+    assert ticket.urgent
+    assert world.current(card).startswith("🚨🚨 紧急") and "危险迹象" in world.current(card)
+    tg.press_button(li, card.message, "不紧急")
+    await world.settle()
+    [ticket] = await world.tickets()
+    assert not ticket.urgent and "危险迹象" not in world.current(card)
+    assert [e.kind for e in await world.events(ticket.id)][-2:] == ["urgent", "urgency_changed"]
+
+
 async def test_forged_button_data_is_refused_and_changes_nothing(world: World) -> None:
     tg, alice, li = world.tg, world.alice, world.li
     tg.send_text(alice, "3幢电梯又坏了")
