@@ -150,12 +150,15 @@ async def _classification(ctx: Ctx, text: str) -> Classification:
 
 
 def _acknowledge(ctx: Ctx, ticket: Ticket, classification: Classification | None, key: str) -> None:
-    """The answer to a new ticket. When someone may be in danger, that comes first."""
+    """The answer to a new ticket. When someone may be in danger, that comes first; when
+    the classifier saw none, a line still says whom to call, since it can miss one."""
     if key == "ticket.created" and ticket.category == "other":
         key = "ticket.created_other"
     text = t(key, id=ticket.id, category=category_name(ctx, ticket.category))
     if classification is not None and classification.urgent:
         text = t("urgent.resident") + "\n\n" + text
+    else:
+        text += "\n" + t("urgent.footer")
     inline = ((button(t("button.wrong_category"), "r", "cat", ticket.id),),)
     tell_resident(ctx, ticket, text, inline=inline)
 

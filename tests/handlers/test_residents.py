@@ -37,6 +37,7 @@ async def test_request_opens_ticket_with_number_category_and_card(h: Harness) ->
     card = next(d for d in sent if d.chat_id == STAFF_CHAT)
     ack = next(d for d in sent if d.chat_id == alice.id)
     assert f"#{ticket.id}" in ack.text and "物业维修" in ack.text and "尽快处理" in ack.text
+    assert ack.text.endswith(t("urgent.footer"))  # the classifier can miss a danger: whom to call
     assert ("类别不对？点这里改", f"r:cat:{ticket.id}") in ack.buttons
     assert "3幢电梯又坏了" in card.text and "物业维修" in card.text and "王阿姨" in card.text
     assert "依据：电梯" in card.text
@@ -59,6 +60,7 @@ async def test_urgent_message_tells_resident_to_call_first_and_card_stands_out(h
     assert ack.text.startswith("⚠️")
     first_line = ack.text.splitlines()[0] + ack.text.splitlines()[1]
     assert "119" in first_line and "110" in first_line and "120" in first_line
+    assert t("urgent.footer") not in ack.text  # said once, at the top
     card = next(d for d in sent if d.chat_id == STAFF_CHAT)
     assert card.text.startswith("🚨🚨 <b>紧急</b>")
     [ticket] = await h.tickets()
