@@ -553,8 +553,16 @@ class Classifier:
         near_miss = clauses_with(cues("near_miss"))
         # 急死了, 着急: a "now" cue inside an ignored word is no "now"
         now = clauses_with(_unshielded(by_role.get("now", []), shields))
-        # "已经灭了", "没事了": the danger told before (or with) it is over
-        resolved = max(clauses_with(cues("resolved")), default=-1)
+        # "已经灭了", "没事了": the danger told before (or with) it is over; a kind can
+        # outlast some of them (a gas smell, the valve closed)
+        resolved_cues = cues("resolved")
+
+        def resolved_for(kind: str) -> int:
+            outlasts = self._kinds[kind].outlasts
+            return max(
+                (clause_idx(o.start) for o in resolved_cues if o.term not in outlasts),
+                default=-1,
+            )
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
         turns = sorted(o.start for o in by_role.get("contrast", []))
 
@@ -595,7 +603,7 @@ class Classifier:
                 for start in conditional.get(i, ())
             )
 
-        def lowered(i: int) -> bool:
+        def lowered(i: int, resolved: int) -> bool:
             if i in near_miss:
                 return True
             # 刚才闻到焦味 结果锅烧干了 已经没事了: a later resolution beats an earlier "now"
@@ -615,7 +623,7 @@ class Classifier:
                     return True
             return False
 
-        memo: dict[int, bool] = {}
+        memo: dict[tuple[int, int], bool] = {}
         live: list[str] = []
         seen: list[str] = []
         live_kinds: set[str] = set()
@@ -624,12 +632,13 @@ class Classifier:
                 seen.append(label)
             if label in live and kind in live_kinds:
                 continue
+            resolved = resolved_for(kind)
             for i, pos in places:
                 if supposed(i, pos):
                     continue
-                if i not in memo:
-                    memo[i] = lowered(i)
-                if not memo[i]:
+                if (i, resolved) not in memo:
+                    memo[i, resolved] = lowered(i, resolved)
+                if not memo[i, resolved]:
                     if label not in live:
                         live.append(label)
                     live_kinds.add(kind)

@@ -148,13 +148,16 @@ class Rule:
 @dataclass(frozen=True)
 class DangerKind:
     """One kind of danger (fire, gas, medical...): its terms and phrases, and the
-    category it points to (with ``weight``) even when nothing else in the message does."""
+    category it points to (with ``weight``) even when nothing else in the message does.
+    ``outlasts``: ``resolved`` cues that do not end this kind (a gas smell outlasts the
+    closed valve: only its going, or a check, ends it)."""
 
     name: str
     terms: tuple[str, ...] = ()
     phrases: tuple[Phrase, ...] = ()
     category: str | None = None
     weight: float = 0.0
+    outlasts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -594,7 +597,7 @@ class _Builder:
             kw = f"urgency danger '{name}'"
             raw = self.mapping(raw, kw, "a kind of danger")
             for key in raw:
-                if key not in {"terms", "phrases", "category", "weight"}:
+                if key not in {"terms", "phrases", "category", "weight", "outlasts"}:
                     raise self.fail(kw, f"has unknown key {key!r}.")
             terms = self.terms(raw.get("terms"), kw, "terms", allow_empty=True)
             phrases_raw = raw.get("phrases") or []
@@ -607,9 +610,15 @@ class _Builder:
             if category is not None and category not in ids:
                 raise self.fail(kw, f"points to unknown category id {category!r}.")
             weight = self.number(raw.get("weight", 0), kw, "weight", positive=False)
+            outlasts = self.terms(raw.get("outlasts"), kw, "outlasts", allow_empty=True)
             kinds.append(
                 DangerKind(
-                    name=str(name), terms=terms, phrases=phrases, category=category, weight=weight
+                    name=str(name),
+                    terms=terms,
+                    phrases=phrases,
+                    category=category,
+                    weight=weight,
+                    outlasts=outlasts,
                 )
             )
         if not kinds:
@@ -625,6 +634,14 @@ class _Builder:
             kind: self.terms(lower_raw.get(kind), where, f"lower.{kind}", allow_empty=True)
             for kind in _LOWER_KINDS
         }
+        for k in kinds:
+            stray = [t for t in k.outlasts if t not in lower["resolved"]]
+            if stray:
+                raise self.fail(
+                    f"urgency danger '{k.name}'",
+                    f"outlasts {stray[0]!r}, which is not in lower.resolved; list only "
+                    "resolved cues there.",
+                )
         return UrgencyRules(
             kinds=tuple(kinds),
             ignore=self.terms(u.get("ignore"), where, "ignore", allow_empty=True),

@@ -59,6 +59,11 @@
   old town in November fog, a Suzhou smart community in May, a Shanxi mining town in
   August), written after all of that and run once; their one missed emergency became a
   rule and both models were retrained. Categories were not tuned.
+- holdout38-41 (a Xi'an old town in a July heatwave, a Shanghai lane in the plum rains, a
+  Zhengzhou new-town estate in October, a Zhoushan fishing island in a December cold wave),
+  written after all of that and run once; their two missed emergencies (a gas smell with
+  the valve closed, a stroke told in English) became rules and both models were retrained.
+  Categories were not tuned.
 The table holds the rules' figures (`clf`: the category model off); the product's
 (everything the bot runs, trained on all these rows) are checked below it.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
@@ -129,6 +134,10 @@ DATA = Path(__file__).parent / "data"
         ("holdout35.csv", 0.87, 0.87),
         ("holdout36.csv", 0.88, 0.87),
         ("holdout37.csv", 0.89, 0.89),
+        ("holdout38.csv", 0.92, 0.92),
+        ("holdout39.csv", 0.84, 0.85),
+        ("holdout40.csv", 0.91, 0.92),
+        ("holdout41.csv", 0.82, 0.84),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:

@@ -73,6 +73,10 @@ from nlp import Classifier
         ("客厅天花板鼓起来了 咔咔响 孩子还在屋里睡觉", "repair"),
         # holdout34-37: a stage rig swaying over an audience
         ("广场上搭的舞台架子在晃 底下站满了人", "safety"),
+        # holdout38-41: a gas smell after the valve is closed (closing it is the first
+        # step, not the end), a stroke told in English
+        ("灶台那边一股煤气味 我把总阀关了 要不要叫人来看", "safety"),
+        ("My mum's face has dropped on one side and her words are slurred", "health"),
     ],
 )
 def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) -> None:
@@ -103,6 +107,9 @@ def test_emergencies_of_this_round(clf: Classifier, text: str, category: str) ->
         "在工地上干活的老公想问问工伤怎么报",
         "厨房着火了 骗你的 哈哈",
         "燃气管刚才松了 已经关了总阀 现在没味道了",
+        "厕所水管爆了 总阀关了 就是地上湿了要找人修",  # a burst pipe ends with its valve
+        "煤气味闻到过一次 阀门关了 燃气公司来查过了 没问题",  # a gas smell ends with a check
+        "the lamp shade in the hall is drooping, can someone fix it",
         "除夕夜能在小区放烟花吗",
         "我们几个老姐妹想跳广场舞 社区有室内的地方吗",  # dancing, not jumping
         "墙上有条裂缝 好几年了 能不能来看看",
@@ -158,8 +165,8 @@ def test_near_neighbours_of_this_round(clf: Classifier, text: str, category: str
 
 
 def test_a_thing_missing_is_no_missing_child_to_the_rules(clf: Classifier) -> None:
-    # the rules only: the urgency model, retrained with holdout34-37, scores this 0.71 and
-    # flags it (a known false alarm, nlp/README.md "Known weaknesses")
+    # the rules only: the urgency model's score for it moves with each retraining (0.71,
+    # flagged, after holdout34-37; 0.46 after holdout38-41): nlp/README.md "Known weaknesses"
     rules = Classifier(clf.taxonomy)
     assert not rules.classify("我家孩子少了一个文具盒 不知道去哪了").urgent
     assert rules.classify("托儿所放学清点 少了个小孩 老师说不知道去哪了").urgent

@@ -118,6 +118,29 @@ def test_unknown_id_in_a_danger_kind(tmp_path: Path) -> None:
     assert "urgency danger 'fire'" in msg and "unknown category id 'fire_brigade'" in msg
 
 
+def test_a_danger_can_outlast_only_a_resolved_cue(tmp_path: Path) -> None:
+    msg = error_for(
+        tmp_path,
+        MINIMAL.replace("weight: 1}", "weight: 1, outlasts: [阀门关了]}")
+        + "  lower: {resolved: [没事了]}\n",
+    )
+    assert "urgency danger 'fire'" in msg and "'阀门关了'" in msg and "lower.resolved" in msg
+
+
+def test_a_danger_outlasts_the_cues_it_names_and_no_others(tmp_path: Path) -> None:
+    tax = load_taxonomy(
+        write(
+            tmp_path,
+            MINIMAL.replace("weight: 1}", "weight: 1}\n    gas: {terms: [煤气味], outlasts: [阀门关了]}")
+            + "  lower: {resolved: [阀门关了, 没事了]}\n",
+        )
+    )
+    clf = Classifier(tax)
+    assert clf.classify("厨房一股煤气味 阀门关了").urgent
+    assert not clf.classify("厨房一股煤气味 没事了").urgent
+    assert not clf.classify("厨房着火了 阀门关了").urgent  # fire does not outlast it
+
+
 def test_badly_formed_id(tmp_path: Path) -> None:
     msg = error_for(tmp_path, MINIMAL.replace("id: repair", "id: Repair Team"))
     assert "'Repair Team'" in msg
