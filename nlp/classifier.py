@@ -40,6 +40,7 @@ from pathlib import Path
 import jieba
 
 from nlp.category_model import CategoryModel, load_category_model
+from nlp.english import Glossary
 from nlp.matching import Occurrence, TermIndex, drop_contained
 from nlp.normalize import clauses, fold
 from nlp.taxonomy import FALLBACK_ID, Phrase, Taxonomy, load_taxonomy
@@ -136,6 +137,7 @@ class Classifier:
         else:
             self._spelling_re = None
             self._spelling = {}
+        self._english = Glossary(tax.english)
 
         owners: dict[str, list[tuple[str, float]]] = {}
         for cat in tax.categories:
@@ -276,6 +278,8 @@ class Classifier:
         norm = fold(text)
         if self._spelling_re is not None:
             norm = self._spelling_re.sub(lambda m: self._spelling[m.group()], norm)
+        if self._english:
+            norm = self._english.apply(norm)
         return norm
 
     def analyse(self, text: str) -> Analysis:
@@ -423,12 +427,14 @@ class Classifier:
         # the rules saw no danger word at all: the learned second opinion may still see
         # one. Where they saw one and judged it past, feared, resolved or a joke, or
         # knew it for a look-alike (落水管, 墙皮往下掉), they stand, unless the model is
-        # sure (measured on blind sets, that caught more and raised no false alarm).
+        # sure (measured on blind sets, that caught more and raised no false alarm) and
+        # the resident did not say it is over (总阀关了, 没事了): that is theirs to tell.
         if self.urgency_model is not None and not urgent_terms and norm.strip():
             model = self.urgency_model
             unjudged = not danger_seen and not self._knew_look_alike(by_role)
+            told_over = bool(_unshielded(by_role.get("lower:resolved", []), by_role.get("u_ignore", [])))
             likely = model.score(norm)
-            if likely >= (model.threshold if unjudged else model.sure):
+            if likely >= model.threshold if unjudged else (likely >= model.sure and not told_over):
                 urgent_terms = (f"{LEARNED}{likely:.2f}",)
 
         result = Classification(

@@ -82,8 +82,12 @@ def is_ascii_word(term: str) -> bool:
 
 # Clause boundaries: any run of characters that are neither word characters nor spaces
 # (punctuation, emoji, symbols), and spaces next to a non-ASCII character. Spaces
-# between two ASCII words do not split, so an English sentence stays one clause.
-_CLAUSE_SPLIT = re.compile(r"\s*[^\w\s]+\s*|\n+|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])|_+")
+# between two ASCII words do not split, so an English sentence stays one clause; nor does
+# the no-break space the English glossary puts after a gloss (fold turns a resident's
+# own no-break spaces into plain ones).
+_CLAUSE_SPLIT = re.compile(
+    r"\s*[^\w\s]+\s*|\n+|(?<=[^\x00-\x7f])[^\S\u00a0]+|[^\S\u00a0]+(?=[^\x00-\x7f])|_+"
+)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from nlp.english import pattern_words
 from nlp.normalize import fold
 
 __all__ = [
@@ -211,6 +212,8 @@ class Taxonomy:
     negation_ignore: tuple[str, ...] = ()
     contrast: tuple[str, ...] = ()
     spelling: tuple[tuple[str, str], ...] = ()
+    english: tuple[tuple[str, str], ...] = ()
+    """English patterns and the Chinese they are read as (nlp/english.py)."""
     neutral: tuple[str, ...] = ()
     """Words that belong to no category but hide the keywords inside them (单元门口)."""
     rules: tuple[Rule, ...] = ()
@@ -384,6 +387,7 @@ class _Builder:
             "stacking",
             "negation",
             "spelling",
+            "english",
             "lexicon",
             "categories",
             "rules",
@@ -398,6 +402,7 @@ class _Builder:
                 )
 
         self.read_spelling(data.get("spelling"))
+        english = self.read_english(data.get("english"))
         self.read_lexicon(data.get("lexicon"))
 
         min_conf = self.number(
@@ -442,6 +447,7 @@ class _Builder:
             negation_ignore=neg_ignore,
             contrast=contrast,
             spelling=self.spelling,
+            english=english,
             neutral=neutral,
             rules=rules,
             urgency=urgency,
@@ -462,6 +468,22 @@ class _Builder:
         # longest first, so the regex alternation prefers the longest misspelling
         pairs.sort(key=lambda kv: -len(kv[0]))
         self.spelling = tuple(pairs)
+
+    def read_english(self, value: Any) -> tuple[tuple[str, str], ...]:
+        table = self.mapping(value, "english", "english")
+        pairs: list[tuple[str, str]] = []
+        for src, dst in table.items():
+            where = f"english {src!r}"
+            if not isinstance(src, str) or not isinstance(dst, str):
+                raise self.fail("english", f"entry {src!r}: {dst!r} must map words to words.")
+            pattern = " ".join(fold(src).split())
+            if not pattern.isascii() or not pattern_words(pattern):
+                raise self.fail(where, "must be English words (ASCII), such as 'gas leak*'.")
+            gloss = self.term(dst, where, "the gloss")
+            if gloss.isascii():
+                raise self.fail(where, f"is glossed as {dst!r}; a gloss is the Chinese it means.")
+            pairs.append((pattern, gloss))
+        return tuple(pairs)
 
     def read_lexicon(self, value: Any) -> None:
         table = self.mapping(value, "lexicon", "lexicon")

@@ -64,6 +64,13 @@
   written after all of that and run once; their two missed emergencies (a gas smell with
   the valve closed, a stroke told in English) became rules and both models were retrained.
   Categories were not tuned.
+- probes13 and probes15 (English and mixed English/Chinese from foreign residents, broken
+  English included) and probes14 (voice input: no punctuation, speech-to-text
+  mishearings), 120 rows each, half of them emergencies. probes13 and probes14 were run
+  once, then the English glossary (nlp/english.py) was written from the kinds of danger
+  and probes13's misses; probes15 was written meanwhile by another author and run once
+  before the glossary and once with it (before any change from its own misses), then
+  tuned on. First runs are kept beside them.
 The table holds the rules' figures (`clf`: the category model off); the product's
 (everything the bot runs, trained on all these rows) are checked below it.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
@@ -138,6 +145,9 @@ DATA = Path(__file__).parent / "data"
         ("holdout39.csv", 0.84, 0.85),
         ("holdout40.csv", 0.91, 0.92),
         ("holdout41.csv", 0.82, 0.84),
+        ("probes13.csv", 0.84, 0.84),
+        ("probes14.csv", 0.85, 0.90),
+        ("probes15.csv", 0.77, 0.80),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from nlp import Classification, Classifier, load_classifier
+from nlp.normalize import fold
 
 # File names in tests/nlp start with test_nlp_ so they never clash with other packages'
 # test modules (pytest's default import mode needs unique basenames).
@@ -68,7 +69,9 @@ def test_traditional_is_folded_to_simplified(clf: Classifier) -> None:
 
 
 def test_fullwidth_and_case_folding(clf: Classifier) -> None:
-    assert clf.normalise("ＬＩＦＴ　ｉｓ　ＢＲＯＫＥＮ！") == "lift is broken!"
+    assert fold("ＬＩＦＴ　ｉｓ　ＢＲＯＫＥＮ！") == "lift is broken!"
+    # the classifier then glosses the English it knows (nlp/english.py)
+    assert clf.normalise("ＬＩＦＴ　ｉｓ　ＢＲＯＫＥＮ！") == "lift电梯\u00a0is broken坏了!"
     assert clf.classify("ＴＨＥ ＬＩＦＴ IS BROKEN").category == "repair"
 
 

@@ -57,7 +57,10 @@ def test_the_classifier_asks_it_only_where_the_rules_saw_no_danger(clf: Classifi
     assert not likely.classify("昨天奶奶晕倒了 今天已经好了").urgent
     assert not likely.classify("窗户外头的落水管断了一截").urgent
     # ...unless the model is sure (its `sure` score, 0.95 by default)
-    assert certain.classify("昨天奶奶晕倒了 今天已经好了").urgent_keywords == ("model:0.99",)
+    assert certain.classify("昨天奶奶晕倒了 一直没醒").urgent_keywords == ("model:0.99",)
+    # but an end the resident tells (已经好了, 总阀关了) is theirs to tell: it stands
+    assert not certain.classify("昨天奶奶晕倒了 今天已经好了").urgent
+    assert not certain.classify("楼上水管爆了 总阀关了 现在就是吊顶泡坏了").urgent
     # the rules' own emergencies stay theirs, whatever the model says
     assert never.classify("厨房着火了 快来人").urgent
     assert certain.classify("厨房着火了 快来人").urgent_keywords[0] != "model:0.99"
