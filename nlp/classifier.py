@@ -431,10 +431,13 @@ class Classifier:
         # the resident did not say it is over (总阀关了, 没事了): that is theirs to tell.
         if self.urgency_model is not None and not urgent_terms and norm.strip():
             model = self.urgency_model
-            unjudged = not danger_seen and not self._knew_look_alike(by_role)
-            told_over = bool(_unshielded(by_role.get("lower:resolved", []), by_role.get("u_ignore", [])))
             likely = model.score(norm)
-            if likely >= model.threshold if unjudged else (likely >= model.sure and not told_over):
+            if not danger_seen and not self._knew_look_alike(by_role):
+                flag = likely >= model.threshold
+            else:
+                told_over = _unshielded(by_role.get("lower:resolved", []), by_role.get("u_ignore", []))
+                flag = likely >= model.sure and not told_over
+            if flag:
                 urgent_terms = (f"{LEARNED}{likely:.2f}",)
 
         result = Classification(

@@ -84,12 +84,11 @@ class Glossary:
         for stem, pattern, gloss in self._prefix.get(word[:2], ()):
             if word.startswith(stem):
                 candidates.append((pattern, gloss))
-        best = (1, "")
+        best_n, best_gloss = 0, ""
         for pattern, gloss in candidates:
-            if len(pattern) >= best[0] and _matches(pattern, words, i, text):
-                if len(pattern) > best[0] or not best[1]:
-                    best = (len(pattern), gloss)
-        return best
+            if len(pattern) > best_n and _matches(pattern, words, i, text):
+                best_n, best_gloss = len(pattern), gloss
+        return max(best_n, 1), best_gloss
 
 
 def _matches(pattern: tuple[str, ...], words: list[tuple[str, int, int]], i: int, text: str) -> bool:
