@@ -524,10 +524,16 @@ class Classifier:
         u = self.taxonomy.urgency
         shields = by_role.get("u_ignore", [])
         danger = _unshielded(by_role.get("danger", []), shields, overlap=True)
-        phrase_occs = _unshielded(by_role.get("phrase", []), shields, overlap=True)
-        present = {o.term for o in phrase_occs}
         neg_cues = _Cues(_unshielded(by_role.get("u_neg", []), by_role.get("u_neg_ignore", [])))
         no_contrast = _Cues([])
+        # a part of a phrase right after a negation is not there ("不是煤气那种味道"); only
+        # right after, because a part is often a single word far from what a cue denies
+        phrase_occs = [
+            o
+            for o in _unshielded(by_role.get("phrase", []), shields, overlap=True)
+            if not neg_cues.negates(o, spans[clause_idx(o.start)][0], 0, no_contrast)
+        ]
+        present = {o.term for o in phrase_occs}
         hits: list[tuple[str, list[tuple[int, int]], str]] = []
         kinds: dict[str, str] = {}  # kind name -> first label seen
         for occ in danger:

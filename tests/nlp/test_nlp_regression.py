@@ -71,6 +71,16 @@
   and probes13's misses; probes15 was written meanwhile by another author and run once
   before the glossary and once with it (before any change from its own misses), then
   tuned on. First runs are kept beside them.
+- holdout42-45 (a Chengdu factory dormitory compound in spring, a Harbin resettled estate
+  at minus 30, a Shenzhen urban village in the typhoon season, Guangzhou's Xiguan in the
+  damp season, half of it in traditional characters and Cantonese) and probes16 (English,
+  a third author), written after all of that and run once with the product; their missed
+  emergencies, and the ones the rules alone missed (Cantonese grammar, 15 of 33 on
+  holdout45), became rules, spellings and glossary entries, and both models were
+  retrained. Categories were tuned only through Cantonese and dialect spellings.
+- lookalikes.csv: 40 harmless messages written by the nlp author to teach the urgency
+  model what it flagged (a young man on a roof taking photos scored 0.97 after the
+  holdout42-45 retraining); not a measure of anything.
 The table holds the rules' figures (`clf`: the category model off); the product's
 (everything the bot runs, trained on all these rows) are checked below it.
 Urgent recall must stay 1.0 everywhere: missing an emergency is the worst error.
@@ -148,6 +158,11 @@ DATA = Path(__file__).parent / "data"
         ("probes13.csv", 0.84, 0.84),
         ("probes14.csv", 0.85, 0.90),
         ("probes15.csv", 0.77, 0.80),
+        ("holdout42.csv", 0.85, 0.86),
+        ("holdout43.csv", 0.80, 0.80),
+        ("holdout44.csv", 0.84, 0.85),
+        ("holdout45.csv", 0.84, 0.85),
+        ("probes16.csv", 0.86, 0.84),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:
@@ -165,7 +180,7 @@ def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.csv")))
 def test_the_product_on_every_labelled_set(product: Classifier, name: str) -> None:
     report = evaluate(product, read_labelled_csv(DATA / name))
-    assert report.urgent_recall == 1.0
+    assert report.urgent_recall in (1.0, None)  # None: a set of look-alikes only
     assert report.accuracy >= 0.97  # trained on these rows: a guard, not an unseen figure
 
 
