@@ -37,6 +37,8 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(30, 34), "945056b"),
     **dict.fromkeys(range(34, 38), "d491043"),
     **dict.fromkeys(range(38, 42), "845456a"),
+    **dict.fromkeys(range(42, 46), "32d6e2e"),
+    **dict.fromkeys(range(46, 50), "a51238e"),
 }
 
 

@@ -572,11 +572,12 @@ class Classifier:
         # outlast some of them (a gas smell, the valve closed)
         resolved_cues = cues("resolved")
 
-        def resolved_for(kind: str) -> int:
+        def resolved_for(kind: str) -> tuple[int, int]:
+            """(clause, start) of the last cue that ends this kind, (-1, -1) if none."""
             outlasts = self._kinds[kind].outlasts
             return max(
-                (clause_idx(o.start) for o in resolved_cues if o.term not in outlasts),
-                default=-1,
+                ((clause_idx(o.start), o.start) for o in resolved_cues if o.term not in outlasts),
+                default=(-1, -1),
             )
         # "万一", "会不会": what follows the cue in its clause is only feared, now or not
         turns = sorted(o.start for o in by_role.get("contrast", []))
@@ -647,9 +648,12 @@ class Classifier:
                 seen.append(label)
             if label in live and kind in live_kinds:
                 continue
-            resolved = resolved_for(kind)
+            resolved, resolved_at = resolved_for(kind)
             for i, pos in places:
                 if supposed(i, pos):
+                    continue
+                # "刚才冒烟的事搞清楚了": told and ended in one clause, whatever its "now"
+                if i == resolved and pos < resolved_at:
                     continue
                 if (i, resolved) not in memo:
                     memo[i, resolved] = lowered(i, resolved)
