@@ -12,11 +12,6 @@ import pytest
 from nlp import Classifier
 
 
-@pytest.fixture(scope="module")
-def rules(clf: Classifier) -> Classifier:
-    return Classifier(clf.taxonomy)
-
-
 @pytest.mark.parametrize(
     "text",
     [
