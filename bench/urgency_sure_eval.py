@@ -39,6 +39,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(38, 42), "845456a"),
     **dict.fromkeys(range(42, 46), "32d6e2e"),
     **dict.fromkeys(range(46, 50), "a51238e"),
+    **dict.fromkeys(range(54, 58), "825f749"),
 }
 
 

@@ -84,6 +84,13 @@
   the holdout42-45 changes were made and run once after them, with the retrained models;
   their missed emergencies and the rules' misses became rules and glossary entries, and
   both models were retrained. Categories were not tuned.
+- holdout54-57 (a Xi'an walled-city neighbourhood with coal stoves, a Shanghai shikumen
+  lane, a Qingdao coastal estate, a Hefei resettlement community typed by pinyin and
+  voice), probes20 (Cantonese in traditional characters) and probes21 (English and
+  pinyin from foreign residents), written after the misses of four unkept sets had
+  become rules and run once then; their missed emergencies (9 of 229) and look-alikes
+  became rules, spellings and glossary entries, and both models were retrained.
+  Categories were not tuned.
 - lookalikes.csv: 40 harmless messages written by the nlp author to teach the urgency
   model what it flagged (a young man on a roof taking photos scored 0.97 after the
   holdout42-45 retraining); not a measure of anything.
@@ -174,6 +181,12 @@ DATA = Path(__file__).parent / "data"
         ("holdout48.csv", 0.84, 0.84),
         ("holdout49.csv", 0.90, 0.91),
         ("probes17.csv", 0.80, 0.79),
+        ("holdout54.csv", 0.86, 0.86),
+        ("holdout55.csv", 0.85, 0.86),
+        ("holdout56.csv", 0.85, 0.87),
+        ("holdout57.csv", 0.88, 0.88),
+        ("probes20.csv", 0.72, 0.77),
+        ("probes21.csv", 0.75, 0.80),
     ],
 )
 def test_labelled_set(clf: Classifier, name: str, min_accuracy: float, min_macro_f1: float) -> None:
