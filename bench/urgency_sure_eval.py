@@ -40,6 +40,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(42, 46), "32d6e2e"),
     **dict.fromkeys(range(46, 50), "a51238e"),
     **dict.fromkeys(range(54, 58), "825f749"),
+    **dict.fromkeys(range(58, 62), "f0ef8de"),
 }
 
 
