@@ -41,6 +41,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(46, 50), "a51238e"),
     **dict.fromkeys(range(54, 58), "825f749"),
     **dict.fromkeys(range(58, 62), "f0ef8de"),
+    **dict.fromkeys(range(62, 66), "e7571ee"),
 }
 
 
