@@ -42,6 +42,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(54, 58), "825f749"),
     **dict.fromkeys(range(58, 62), "f0ef8de"),
     **dict.fromkeys(range(62, 66), "e7571ee"),
+    **dict.fromkeys(range(66, 70), "78f0fcb"),
 }
 
 
