@@ -245,6 +245,10 @@ class Classifier:
         single-character keyword wait for it (every other message is classified without
         jieba, with exactly the same result). Also builds the index of the taxonomy's
         words by sound for messages in pinyin (about 0.5 s more)."""
+        self._load_jieba()
+        self._pinyin.prepare()
+
+    def _load_jieba(self) -> None:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
@@ -252,7 +256,6 @@ class Classifier:
                     for word in self._jieba_words:
                         tk.add_word(word)
                     self._tokenizer = tk
-        self._pinyin.prepare()
 
     @property
     def ready(self) -> bool:
@@ -261,8 +264,9 @@ class Classifier:
 
     @property
     def tokenizer(self) -> jieba.Tokenizer:
-        """This classifier's own jieba tokenizer (loaded on first use)."""
-        self.warm_up()
+        """This classifier's own jieba tokenizer (loaded on first use; a message waiting
+        for it does not wait for the pinyin index too)."""
+        self._load_jieba()
         assert self._tokenizer is not None
         return self._tokenizer
 
