@@ -7,8 +7,9 @@
    messages), and their ratio.
 2. Cold start, each in a fresh Python subprocess: ``import nlp``, loading the taxonomy,
    the first answer that needs no jieba, the first answer that needs jieba's dictionary,
-   and the rest of ``warm_up()`` (the index of words by sound for pinyin messages); once with jieba's dictionary cache in place ("warm cache") and once
-   with an empty temp dir ("no cache", as after a reboot that cleared /tmp).
+   and the rest of ``warm_up()`` (the index of words by sound for pinyin messages);
+   once with jieba's dictionary cache in place ("warm cache") and once with an empty
+   temp dir ("no cache", as after a reboot that cleared /tmp).
 """
 
 from __future__ import annotations
