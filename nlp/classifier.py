@@ -41,6 +41,7 @@ import jieba
 
 from nlp.category_model import CategoryModel, load_category_model
 from nlp.english import Glossary
+from nlp.foreign import ForeignGlossary
 from nlp.matching import Occurrence, TermIndex, drop_contained
 from nlp.normalize import clauses, fold
 from nlp.pinyin import PinyinReader
@@ -139,6 +140,7 @@ class Classifier:
             self._spelling_re = None
             self._spelling = {}
         self._english = Glossary(tax.english)
+        self._foreign = ForeignGlossary(tax.foreign)
 
         owners: dict[str, list[tuple[str, float]]] = {}
         for cat in tax.categories:
@@ -289,7 +291,7 @@ class Classifier:
             return pinyin
         if self._english:
             norm = self._english.apply(norm)
-        return norm
+        return self._foreign.apply(norm)
 
     def analyse(self, text: str) -> Analysis:
         if not isinstance(text, str):

@@ -214,6 +214,8 @@ class Taxonomy:
     spelling: tuple[tuple[str, str], ...] = ()
     english: tuple[tuple[str, str], ...] = ()
     """English patterns and the Chinese they are read as (nlp/english.py)."""
+    foreign: tuple[tuple[str, str], ...] = ()
+    """Japanese and Korean words and the Chinese they are read as (nlp/foreign.py)."""
     neutral: tuple[str, ...] = ()
     """Words that belong to no category but hide the keywords inside them (单元门口)."""
     rules: tuple[Rule, ...] = ()
@@ -388,6 +390,7 @@ class _Builder:
             "negation",
             "spelling",
             "english",
+            "foreign",
             "lexicon",
             "categories",
             "rules",
@@ -403,6 +406,7 @@ class _Builder:
 
         self.read_spelling(data.get("spelling"))
         english = self.read_english(data.get("english"))
+        foreign = self.read_foreign(data.get("foreign"))
         self.read_lexicon(data.get("lexicon"))
 
         min_conf = self.number(
@@ -448,6 +452,7 @@ class _Builder:
             contrast=contrast,
             spelling=self.spelling,
             english=english,
+            foreign=foreign,
             neutral=neutral,
             rules=rules,
             urgency=urgency,
@@ -484,6 +489,26 @@ class _Builder:
                 raise self.fail(where, f"is glossed as {dst!r}; a gloss is the Chinese it means.")
             pairs.append((pattern, gloss))
         return tuple(pairs)
+
+    def read_foreign(self, value: Any) -> tuple[tuple[str, str], ...]:
+        table = self.mapping(value, "foreign", "foreign")
+        pairs: dict[str, str] = {}
+        for src, dst in table.items():
+            where = f"foreign {src!r}"
+            if not isinstance(src, str) or not isinstance(dst, str):
+                raise self.fail("foreign", f"entry {src!r}: {dst!r} must map a word to a word.")
+            word = fold(src).strip()
+            if not word or word.isascii():
+                raise self.fail(where, "must be a Japanese or Korean word, such as 'ガス'.")
+            if word in pairs:
+                raise self.fail(where, f"is written twice (both read as {word!r}).")
+            gloss = self.term(dst, where, "the gloss")
+            if gloss.isascii():
+                raise self.fail(where, f"is glossed as {dst!r}; a gloss is the Chinese it means.")
+            if gloss == word:
+                raise self.fail(where, "is read as itself; only words Chinese does not share need a gloss.")
+            pairs[word] = gloss
+        return tuple(pairs.items())
 
     def read_lexicon(self, value: Any) -> None:
         table = self.mapping(value, "lexicon", "lexicon")

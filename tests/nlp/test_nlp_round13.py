@@ -3,7 +3,8 @@ old Fuzhou neighbourhood, a Shijiazhuang estate, a Yanji neighbourhood of Korean
 residents), probes30 (children and teenagers writing) and probes31 (hard look-alikes, a
 third of them real), written after the twelfth round's changes and run once with the
 product: 133 of 135 emergencies, 23 of 23 and 14 of 14 (3 false alarms in 26
-look-alikes); the rules alone 119 of 135 and 21 of 23. Each kind missed is written here in other words, on the rules alone."""
+look-alikes); the rules alone 119 of 135 and 21 of 23. Each kind missed is written
+here in other words, on the rules alone."""
 
 from __future__ import annotations
 

@@ -251,3 +251,15 @@ def test_key_written_twice_is_reported(tmp_path: Path) -> None:
     text = MINIMAL + "spelling:\n  电悌: 电梯\n  拉圾: 垃圾\n  电悌: 电体\n"
     msg = error_for(tmp_path, text)
     assert "'电悌' is written twice" in msg
+
+
+def test_foreign_words_are_read_and_checked(tmp_path: Path) -> None:
+    tax = load_taxonomy(write(tmp_path, MINIMAL + "foreign:\n  火事: 着火\n"))
+    assert Classifier(tax).classify("火事です").urgent
+    msg = error_for(tmp_path, MINIMAL + "foreign:\n  fire: 着火\n")
+    assert "foreign 'fire'" in msg and "Japanese or Korean" in msg
+    msg = error_for(tmp_path, MINIMAL + "foreign:\n  火事: fire\n")
+    assert "gloss is the Chinese" in msg
+    # ｶﾞｽ folds to ガス: the same word written twice
+    msg = error_for(tmp_path, MINIMAL + "foreign:\n  ガス: 煤气\n  ｶﾞｽ: 燃气\n")
+    assert "twice" in msg
