@@ -46,6 +46,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(70, 74), "7435e4e"),
     **dict.fromkeys(range(74, 78), "554a23e"),
     **dict.fromkeys(range(78, 82), "04c0e32"),
+    **dict.fromkeys(range(82, 86), "384d64c"),
 }
 
 
