@@ -81,7 +81,8 @@ def test_the_product_says_where_the_model_decided(clf: Classifier, product: Clas
 
 
 def test_below_the_models_threshold_the_answer_is_other(product: Classifier) -> None:
-    result = product.classify("🎉🎉🎉")
+    # a script no labelled row is written in (emoji alone are now learned as thanks: other)
+    result = product.classify("ꦲꦏ꧀ꦱꦫ")
     assert result.category == "other" and result.confidence < product.min_confidence
     assert result.keywords == ()
     assert product.min_confidence == product.category_model.min_confidence  # the file's, by default
