@@ -48,6 +48,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(78, 82), "04c0e32"),
     **dict.fromkeys(range(82, 86), "384d64c"),
     **dict.fromkeys(range(86, 90), "c0f6b87"),
+    **dict.fromkeys(range(90, 94), "5fb9516"),
 }
 
 
