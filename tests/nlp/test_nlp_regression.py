@@ -128,7 +128,7 @@
   or Korean), probes33 (messages sent between midnight and five), probes34 (residents
   with disabilities and their carers) and probes35 (follow-ups to reports already made),
   written while holdout74-77 were worked on and run once after; their missed
-  emergencies (3 of 215) and the rules' (30) became rules or glosses of the new
+  emergencies (3 of 217) and the rules' (28) became rules or glosses of the new
   Japanese and Korean table, and both models were retrained. Categories were not tuned.
 - holdout82-85 (Harbin in deep winter, a Shenzhen urban village, old Tianjin, Xiamen
   and Quanzhou), probes36 (internet slang and emoji) and probes37 (formal reports by

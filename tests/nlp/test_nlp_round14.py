@@ -3,7 +3,7 @@ Wuhan lakeside estates in a hot summer, a Chongqing hillside of stairs, Kunming 
 Dali), probes32 (foreign residents writing partly in Japanese or Korean) and probes33
 (messages sent between midnight and five), written after the thirteenth round and run
 once with the product: 129 of 130 emergencies, 20 of 22 and 22 of 22; the rules alone
-123 of 130, 12 of 22 and 19 of 22. Then probes34 (residents with disabilities and their
+121 of 130, 12 of 22 and 19 of 22. Then probes34 (residents with disabilities and their
 carers) and probes35 (follow-ups to reports already made): 22 of 22 and 21 of 21, the
 rules alone 18 and 19. Each kind missed is written here in other words, on the rules
 alone; Japanese and Korean have their own tests in test_foreign.py."""
