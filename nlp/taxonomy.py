@@ -497,8 +497,8 @@ class _Builder:
             where = f"foreign {src!r}"
             if not isinstance(src, str) or not isinstance(dst, str):
                 raise self.fail("foreign", f"entry {src!r}: {dst!r} must map a word to a word.")
-            word = fold(src).strip()
-            if not word or word.isascii():
+            word = self.term(src, where, "the")  # also: no misspelling inside it
+            if word.isascii():
                 raise self.fail(where, "must be a Japanese or Korean word, such as 'ガス'.")
             if word in pairs:
                 raise self.fail(where, f"is written twice (both read as {word!r}).")

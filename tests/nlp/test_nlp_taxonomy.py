@@ -263,3 +263,6 @@ def test_foreign_words_are_read_and_checked(tmp_path: Path) -> None:
     # ｶﾞｽ folds to ガス: the same word written twice
     msg = error_for(tmp_path, MINIMAL + "foreign:\n  ガス: 煤气\n  ｶﾞｽ: 燃气\n")
     assert "twice" in msg
+    # a word the spelling table rewrites first could never be found
+    msg = error_for(tmp_path, MINIMAL + "spelling:\n  幼稚园: 幼儿园\nforeign:\n  幼稚園: 幼儿园\n")
+    assert "misspelling" in msg
