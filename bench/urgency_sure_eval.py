@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlp import Classifier
+from nlp import Classifier, TaxonomyError
 from nlp.evaluate import read_labelled_csv
 from nlp.urgency_model import train
 
@@ -43,7 +43,7 @@ RULES_OF_THE_DAY = {
     **dict.fromkeys(range(58, 62), "f0ef8de"),
     **dict.fromkeys(range(62, 66), "e7571ee"),
     **dict.fromkeys(range(66, 70), "78f0fcb"),
-    **dict.fromkeys(range(70, 74), "7435e4e"),
+    **dict.fromkeys(range(70, 74), "ffaec38"),  # landed as ffaec38 (7435e4e before)
     **dict.fromkeys(range(74, 78), "554a23e"),
     **dict.fromkeys(range(78, 82), "04c0e32"),
     **dict.fromkeys(range(82, 86), "384d64c"),
@@ -62,8 +62,17 @@ def rules_at(commit: str, folder: Path) -> Classifier:
         ["git", "show", f"{commit}:nlp/data/taxonomy.yaml"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     path = folder / f"taxonomy-{commit}.yaml"
-    path.write_text(text, encoding="utf-8")
-    return Classifier.from_file(path, urgency_model="off", category_model="off")
+    while True:
+        path.write_text(text, encoding="utf-8")
+        try:
+            return Classifier.from_file(path, urgency_model="off", category_model="off")
+        except TaxonomyError as e:
+            # a foreign word that today's loader rejects because the spelling table reads it
+            # first never matched then either: dropping it changes nothing
+            dead = re.search(r"foreign '([^']+)'.*could never match", str(e))
+            if not dead:
+                raise
+            text = re.sub(rf"(?m)^  {re.escape(dead[1])}: .*\n", "", text)
 
 
 def main(sures: list[float]) -> None:
